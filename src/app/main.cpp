@@ -1,17 +1,49 @@
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include "app/account_commands.hpp"
 #include "app/normalize_command.hpp"
+#include "app/serve_command.hpp"
+#include "app/settings.hpp"
+
+namespace {
+
+// Exit code for a command line that could not be parsed, as the README says.
+constexpr int kUsageExitCode = 2;
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"countryhub: Spotify's popular-by-country hubs as a JSON API"};
   app.require_subcommand(1);
 
+  countryhub::app::Settings settings;
+  CLI::App* serve = app.add_subcommand("serve", "Serve the HTTP API until SIGTERM or SIGINT");
+  countryhub::app::add_settings_options(*serve, settings, countryhub::app::SettingsScope::kServe);
+
+  countryhub::app::AccountCommandOptions account_options;
+  countryhub::app::add_account_commands(app, settings, account_options);
+
   countryhub::app::NormalizeCommandOptions normalize;
   countryhub::app::add_normalize_command(app, normalize);
 
-  CLI11_PARSE(app, argc, argv);
-  if (app.got_subcommand("normalize")) {
-    return countryhub::app::run_normalize_command(normalize);
+  // The file goes in first so that the environment and flags parsed next override it.
+  if (const std::string problem = countryhub::app::load_config_file(argc, argv, settings);
+      !problem.empty()) {
+    fmt::print(stderr, "countryhub: {}\n", problem);
+    return kUsageExitCode;
   }
-  return 0;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : kUsageExitCode;
+  }
+  if (app.got_subcommand("serve")) {
+    return countryhub::app::run_serve_command(settings);
+  }
+  if (auto code = countryhub::app::run_account_command(app, settings, account_options)) {
+    return *code;
+  }
+  return countryhub::app::run_normalize_command(normalize);
 }

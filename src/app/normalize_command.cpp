@@ -39,8 +39,10 @@ void add_normalize_command(CLI::App& app, NormalizeCommandOptions& options) {
 
 int run_normalize_command(const NormalizeCommandOptions& options) {
   if (!spotify::find_country(options.country)) {
-    fmt::print(stderr, "countryhub normalize: --country '{}' is not a supported market\n",
-               options.country);
+    const auto hint = spotify::suggest_country(options.country);
+    fmt::print(stderr, "countryhub normalize: --country '{}' is not a supported market{}\n",
+               options.country,
+               hint ? fmt::format("; did you mean '{}'?", *hint) : std::string());
     return 2;
   }
   spotify::NormalizeOptions normalize_options;

@@ -27,11 +27,19 @@ struct ClientConfig {
   // Empty secret: use the embed-page token only.
   std::string totp_secret;
   int totp_version = 0;
-  // countryHubsPage persisted-query hashes, tried in order.
+  // Query values of the `/api/token` call; working clients send either spelling.
+  std::string token_reason = "transport";
+  std::string token_product_type = "web_player";
+  // Public track whose embed page carries the fallback session token.
+  std::string embed_track_id = "20jbSiX29FDX4oQxBXyUEi";
+  // countryHubsPage persisted-query hashes, tried in order. Empty: the
+  // defaults in spotify/client_defaults.hpp.
   std::vector<std::string> query_hashes;
   // Proxy URLs (http://, https://, socks5://) used in rotation; empty: direct.
   std::vector<std::string> proxies;
+  // Time budget of one fetch_hub call, shared by all its upstream calls.
   std::int64_t upstream_timeout_ms = 10000;
+  // Sent as `spotify-app-version`. Empty: kDefaultAppVersion.
   std::string app_version;
   // Serve recorded upstream responses from this folder instead of the network.
   std::string replay_dir;
@@ -81,7 +89,9 @@ class HubClient {
 };
 
 // Creates the libcurl-based client (or the replaying one when
-// `config.replay_dir` is set).
+// `config.replay_dir` is set). Throws std::invalid_argument naming the
+// setting when the configuration is invalid (a hash that is not 64 hex
+// digits, a missing replay folder, a record folder that cannot be created).
 std::unique_ptr<HubClient> make_hub_client(ClientConfig config);
 
 }  // namespace countryhub::spotify

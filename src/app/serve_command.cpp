@@ -1,0 +1,153 @@
+#include "app/serve_command.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include <boost/asio/ip/address.hpp>
+#include <fmt/format.h>
+#include <pthread.h>
+
+#include "billing/access.hpp"
+#include "common/logging.hpp"
+#include "http/metrics.hpp"
+#include "http/ops_handler.hpp"
+#include "http/popular_handler.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "spotify/client_defaults.hpp"
+#include "spotify/defaults.hpp"
+#include "spotify/hub_client.hpp"
+#include "store/store.hpp"
+
+namespace countryhub::app {
+namespace {
+
+spotify::ClientConfig client_config(const Settings& settings) {
+  spotify::ClientConfig config;
+  config.web_url = settings.spotify_web_url;
+  config.api_url = settings.spotify_api_url;
+  config.clienttoken_url = settings.spotify_clienttoken_url;
+  config.totp_secret = settings.totp_secret;
+  config.totp_version = settings.totp_version;
+  config.query_hashes = settings.query_hashes;
+  if (config.query_hashes.empty()) {
+    config.query_hashes.assign(spotify::kDefaultQueryHashes.begin(),
+                               spotify::kDefaultQueryHashes.end());
+  }
+  config.proxies = settings.proxies;
+  config.upstream_timeout_ms = settings.upstream_timeout_ms;
+  config.app_version =
+      settings.app_version.empty() ? std::string(spotify::kDefaultAppVersion) : settings.app_version;
+  config.replay_dir = settings.replay_dir;
+  config.record_dir = settings.record_dir;
+  return config;
+}
+
+// Checks what would otherwise fail later and less clearly; returns the
+// problem, empty when the settings are usable.
+std::string check_settings(const Settings& settings, http::ServerConfig& server) {
+  std::string host;
+  unsigned short port = 0;
+  if (!split_host_port(settings.listen, host, port)) {
+    return fmt::format("--listen '{}' is not HOST:PORT", settings.listen);
+  }
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  if (ec) {
+    return fmt::format("--listen host '{}' is not an IP address", host);
+  }
+  server.listen = {address, port};
+  if (settings.upstream_timeout_ms < 100 || settings.upstream_timeout_ms > 120000) {
+    return "--upstream-timeout-ms must be between 100 and 120000";
+  }
+  if (settings.worker_threads < 1 || settings.worker_threads > 1024 || settings.io_threads < 0 ||
+      settings.io_threads > 256) {
+    return "--workers must be 1..1024 and --io-threads 0..256";
+  }
+  if (!settings.totp_secret.empty() && settings.totp_version <= 0) {
+    return "--totp-secret needs --totp-version, the secret's version number";
+  }
+  for (const std::string& hash : settings.query_hashes) {
+    if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return fmt::format("--query-hash '{}' is not 64 lower-case hex digits", hash);
+    }
+  }
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  server.io_threads = settings.io_threads > 0 ? settings.io_threads : static_cast<int>(cores);
+  server.worker_threads = settings.worker_threads;
+  server.drain_timeout_ms = settings.drain_timeout_ms;
+  return {};
+}
+
+// Blocks SIGINT and SIGTERM in every thread started after this call; one
+// thread takes them with sigwait and asks the server to drain.
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+}  // namespace
+
+int run_serve_command(const Settings& settings) {
+  common::configure_logging(settings.log_level);
+  const auto log = common::logger("app");
+  http::ServerConfig server_config;
+  if (const std::string problem = check_settings(settings, server_config); !problem.empty()) {
+    log->critical("invalid_configuration reason=\"{}\"", problem);
+    return 2;
+  }
+  auto store = store::open_store(settings.database);
+  if (!store) {
+    log->critical("store_open_failed database={} reason=\"{}\"", settings.database,
+                  store.error().detail);
+    return 1;
+  }
+  const sigset_t stop_signals = block_stop_signals();
+
+  std::unique_ptr<spotify::HubClient> hub_client = spotify::make_hub_client(client_config(settings));
+  billing::Access access(**store, common::system_clock());
+  http::Metrics metrics;
+  http::PopularHandler popular(access, *hub_client);
+  http::OpsHandler ops(**store, *hub_client, metrics);
+  http::Router router(popular, ops, metrics);
+  http::Server server(server_config, [&router](const http::Request& request,
+                                               const http::RequestContext& context) {
+    return router.handle(request, context);
+  });
+  if (const std::string problem = server.bind(); !problem.empty()) {
+    log->critical("listen_failed reason=\"{}\"", problem);
+    return 1;
+  }
+  const auto endpoint = server.local_endpoint();
+  if (!settings.port_file.empty()) {
+    std::ofstream(settings.port_file) << endpoint.port() << '\n';
+  }
+  log->info("server_started listen={}:{} database={} upstream={} io_threads={} workers={}",
+            endpoint.address().to_string(), endpoint.port(), settings.database,
+            settings.replay_dir.empty() ? settings.spotify_api_url : "replay:" + settings.replay_dir,
+            server_config.io_threads, server_config.worker_threads);
+
+  std::atomic<bool> is_finished{false};
+  std::thread signal_waiter([&] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    if (!is_finished.load()) {
+      log->info("server_stopping signal={}", signal_number);
+      server.stop();
+    }
+  });
+  server.run();
+  is_finished.store(true);
+  // Wakes the waiter when the server stopped for another reason.
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  log->info("server_stopped");
+  return 0;
+}
+
+}  // namespace countryhub::app

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace countryhub::app {
+
+// Every setting of the service. Precedence, highest first: command-line
+// flags, environment variables COUNTRYHUB_<FLAG> (upper case, '-' as '_'),
+// the file named by --config, built-in defaults.
+struct Settings {
+  std::string config_path;
+  std::string listen = "127.0.0.1:8080";
+  std::string database = "sqlite:countryhub.db";
+  std::string spotify_web_url = "https://open.spotify.com";
+  std::string spotify_api_url = "https://api-partner.spotify.com";
+  std::string spotify_clienttoken_url = "https://clienttoken.spotify.com";
+  std::string totp_secret;
+  int totp_version = 0;
+  std::vector<std::string> query_hashes;
+  std::vector<std::string> proxies;
+  std::int64_t upstream_timeout_ms = 10000;
+  std::string app_version;
+  std::string replay_dir;
+  std::string record_dir;
+  std::string log_level = "info";
+  int io_threads = 0;  // 0: one per core
+  int worker_threads = 32;
+  std::int64_t drain_timeout_ms = 30000;
+  std::string port_file;  // written with the bound port once listening, for scripts
+};
+
+// Which settings a subcommand reads.
+enum class SettingsScope {
+  kStore,  // --config, --database, --log-level: account and key management
+  kServe,  // everything
+};
+
+// Registers the settings of `scope` as options of `command`, each with its
+// environment variable, unit and default in --help.
+void add_settings_options(CLI::App& command, Settings& settings, SettingsScope scope);
+
+// Loads the configuration file named by --config (or COUNTRYHUB_CONFIG) in
+// `argv` into `settings`, before the command line is parsed so that flags
+// and environment override it. Returns an error message, empty on success;
+// a named file that cannot be read or has unknown settings is an error.
+std::string load_config_file(int argc, const char* const* argv, Settings& settings);
+
+// Splits "HOST:PORT" or "[IPV6]:PORT"; false when malformed.
+bool split_host_port(const std::string& text, std::string& host, unsigned short& port);
+
+}  // namespace countryhub::app

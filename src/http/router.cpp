@@ -1,0 +1,84 @@
+#include "http/router.hpp"
+
+#include <array>
+
+#include <boost/beast/http/field.hpp>
+#include <fmt/format.h>
+
+#include "common/printable.hpp"
+#include "common/time_format.hpp"
+#include "http/envelope.hpp"
+
+namespace countryhub::http {
+namespace {
+
+namespace beast_http = boost::beast::http;
+
+enum class Endpoint { kData, kHealthz, kReadyz, kMetrics, kOpenapi };
+
+struct RouteEntry {
+  std::string_view path;
+  Endpoint endpoint;
+};
+
+constexpr std::array<RouteEntry, 5> kRoutes = {{
+    {kPopularPath, Endpoint::kData},
+    {"/healthz", Endpoint::kHealthz},
+    {"/readyz", Endpoint::kReadyz},
+    {"/metrics", Endpoint::kMetrics},
+    {"/openapi.json", Endpoint::kOpenapi},
+}};
+
+}  // namespace
+
+Response Router::handle(const Request& request, const RequestContext& context) {
+  Metrics::Route metrics_route = Metrics::Route::kOther;
+  auto target = parse_target(request.target());
+  Response response = target ? route(request, *target, context, metrics_route)
+                             : error_response(target.error(), context, request.version());
+  metrics_.record(metrics_route, response.result_int(),
+                  common::now_epoch_ms() - context.received_at_ms);
+  return response;
+}
+
+Response Router::route(const Request& request, const Target& target,
+                       const RequestContext& context, Metrics::Route& metrics_route) {
+  const RouteEntry* entry = nullptr;
+  for (const RouteEntry& candidate : kRoutes) {
+    if (candidate.path == target.path) {
+      entry = &candidate;
+    }
+  }
+  if (entry == nullptr) {
+    return error_response(
+        ApiFailure{ApiError::kNotFound,
+                   fmt::format("No endpoint at '{}'; the data endpoint is GET {}",
+                               common::printable_excerpt(target.path, 80), kPopularPath)},
+        context, request.version());
+  }
+  if (request.method() != beast_http::verb::get) {
+    Response response = error_response(
+        ApiFailure{ApiError::kMethodNotAllowed,
+                   fmt::format("{} does not accept {}; use GET", entry->path,
+                               common::printable_excerpt(request.method_string(), 20))},
+        context, request.version());
+    response.set(beast_http::field::allow, "GET");
+    return response;
+  }
+  metrics_route = entry->endpoint == Endpoint::kData ? Metrics::Route::kData : Metrics::Route::kOps;
+  switch (entry->endpoint) {
+    case Endpoint::kData:
+      return popular_.handle(request, target, context);
+    case Endpoint::kHealthz:
+      return ops_.healthz(request);
+    case Endpoint::kReadyz:
+      return ops_.readyz(request, context);
+    case Endpoint::kMetrics:
+      return ops_.metrics(request);
+    case Endpoint::kOpenapi:
+      return ops_.openapi(request);
+  }
+  return ops_.healthz(request);
+}
+
+}  // namespace countryhub::http

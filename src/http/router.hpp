@@ -1,0 +1,28 @@
+#pragma once
+
+#include "http/message.hpp"
+#include "http/metrics.hpp"
+#include "http/ops_handler.hpp"
+#include "http/popular_handler.hpp"
+
+namespace countryhub::http {
+
+// Sends each request to its handler by path, answers 404 for unknown paths
+// and 405 (with Allow) for other methods on known ones, and records metrics.
+class Router {
+ public:
+  Router(PopularHandler& popular, OpsHandler& ops, Metrics& metrics)
+      : popular_(popular), ops_(ops), metrics_(metrics) {}
+
+  Response handle(const Request& request, const RequestContext& context);
+
+ private:
+  Response route(const Request& request, const Target& target, const RequestContext& context,
+                 Metrics::Route& metrics_route);
+
+  PopularHandler& popular_;
+  OpsHandler& ops_;
+  Metrics& metrics_;
+};
+
+}  // namespace countryhub::http

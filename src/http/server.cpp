@@ -1,0 +1,341 @@
+#include "http/server.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <fmt/format.h>
+
+#include "common/logging.hpp"
+#include "common/request_id.hpp"
+#include "common/time_format.hpp"
+#include "http/envelope.hpp"
+
+namespace countryhub::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace beast_http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+class Session;
+
+struct Server::State : std::enable_shared_from_this<Server::State> {
+  ServerConfig config;
+  Handler handler;
+  asio::io_context io;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  asio::steady_timer drain_timer;
+  std::atomic<bool> is_draining{false};
+  std::atomic<std::size_t> connection_count{0};
+  std::mutex sessions_mutex;
+  std::unordered_set<Session*> sessions;
+
+  State(ServerConfig c, Handler h)
+      : config(std::move(c)),
+        handler(std::move(h)),
+        io(config.io_threads),
+        workers(static_cast<std::size_t>(config.worker_threads)),
+        acceptor(asio::make_strand(io)),
+        drain_timer(io) {}
+
+  void accept();
+  void close_idle_sessions();
+  void maybe_finish_drain();
+};
+
+namespace {
+
+const auto& http_log() {
+  static const auto log = common::logger("http");
+  return log;
+}
+
+std::string request_id_of(const Request& request) {
+  const auto given = request["X-Request-Id"];
+  const std::string_view id{given.data(), given.size()};
+  return common::is_sane_request_id(id) ? std::string(id) : common::new_request_id();
+}
+
+// Answers a request that could not be parsed: the connection is closed after.
+Response unparsable_response(const beast::error_code& ec, std::string_view request_id) {
+  ApiFailure failure{ApiError::kInvalidRequest, "The request is not valid HTTP/1.1"};
+  if (ec == beast_http::error::header_limit) {
+    failure.message = "Request headers are larger than 8 KiB; send fewer or shorter headers";
+  } else if (ec == beast_http::error::body_limit) {
+    failure.message = "The request body is too large; this API takes no request body";
+  }
+  return json_response(400, error_body(failure, request_id), 11);
+}
+
+}  // namespace
+
+// One client connection. Reads a request, runs the handler on the worker
+// pool, writes the answer, and repeats while keep-alive holds. All socket
+// work runs on the connection's strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<Server::State> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {}
+
+  ~Session() {
+    {
+      std::lock_guard lock(server_->sessions_mutex);
+      server_->sessions.erase(this);
+    }
+    server_->connection_count.fetch_sub(1);
+    server_->maybe_finish_drain();
+  }
+
+  void start() {
+    {
+      std::lock_guard lock(server_->sessions_mutex);
+      server_->sessions.insert(this);
+    }
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
+  }
+
+  // Closes the connection when it waits for a request; a busy one closes
+  // after its answer because draining turns keep-alive off.
+  void close_if_idle() {
+    asio::post(stream_.get_executor(), [weak = weak_from_this()] {
+      if (auto self = weak.lock(); self && !self->is_busy_) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->stream_.close();
+      }
+    });
+  }
+
+  // Answers 503 at once and closes, without reading a request.
+  void reject_overload() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      const std::string request_id = common::new_request_id();
+      Response response = json_response(
+          503,
+          error_body(ApiFailure{ApiError::kUnavailable,
+                                "The server has too many open connections; retry shortly"},
+                     request_id),
+          11);
+      response.keep_alive(false);
+      self->write(std::move(response), request_id);
+    });
+  }
+
+ private:
+  void read_request() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_->config.header_limit_bytes));
+    parser_->body_limit(server_->config.body_limit_bytes);
+    stream_.expires_after(std::chrono::milliseconds(server_->config.request_timeout_ms));
+    beast_http::async_read(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->on_read(ec);
+                           });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == beast_http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+        ec == asio::error::eof || ec == asio::error::bad_descriptor) {
+      return close();
+    }
+    if (ec) {
+      const std::string request_id = common::new_request_id();
+      http_log()->debug("request_unparsable request_id={} reason=\"{}\"", request_id,
+                        ec.message());
+      Response response = unparsable_response(ec, request_id);
+      response.keep_alive(false);
+      return write(std::move(response), request_id);
+    }
+    Request request = parser_->release();
+    RequestContext context{request_id_of(request), common::now_epoch_ms()};
+    if (server_->is_draining.load()) {
+      Response response = error_response(
+          ApiFailure{ApiError::kUnavailable, "The server is shutting down; retry shortly"},
+          context, request.version());
+      response.keep_alive(false);
+      return write(std::move(response), context.request_id);
+    }
+    is_busy_ = true;
+    asio::post(server_->workers, [self = shared_from_this(), request = std::move(request),
+                                  context = std::move(context)]() mutable {
+      Response response = self->run_handler(request, context);
+      response.keep_alive(request.keep_alive() && !self->server_->is_draining.load());
+      asio::post(self->stream_.get_executor(),
+                 [self, response = std::move(response), id = std::move(context.request_id)]() mutable {
+                   self->write(std::move(response), id);
+                 });
+    });
+  }
+
+  Response run_handler(const Request& request, const RequestContext& context) {
+    try {
+      return server_->handler(request, context);
+    } catch (const std::exception& error) {
+      http_log()->error("handler_threw request_id={} what=\"{}\"", context.request_id,
+                        error.what());
+    }
+    return error_response(
+        ApiFailure{ApiError::kInternalError,
+                   "Internal error; it was logged with this request id, please report it"},
+        context, request.version());
+  }
+
+  void write(Response response, const std::string& request_id) {
+    response.set("X-Request-Id", request_id);
+    response.prepare_payload();
+    response_ = std::move(response);
+    stream_.expires_after(std::chrono::milliseconds(server_->config.write_timeout_ms));
+    beast_http::async_write(stream_, *response_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_write(ec);
+                            });
+  }
+
+  void on_write(beast::error_code ec) {
+    is_busy_ = false;
+    const bool is_keep_alive = response_->keep_alive();
+    response_.reset();
+    if (ec || !is_keep_alive || server_->is_draining.load()) {
+      return close();
+    }
+    read_request();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<Server::State> server_;
+  beast::flat_buffer buffer_;
+  std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+  std::optional<Response> response_;
+  bool is_busy_ = false;  // a handler or a write is running; touched on the strand only
+};
+
+void Server::State::accept() {
+  acceptor.async_accept(
+      asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+          return;
+        }
+        if (ec) {
+          // Out of descriptors or a reset during the handshake: keep accepting.
+          http_log()->warn("accept_failed reason=\"{}\"", ec.message());
+        } else {
+          connection_count.fetch_add(1);
+          auto session = std::make_shared<Session>(std::move(socket), shared_from_this());
+          if (connection_count.load() > config.max_connections) {
+            session->reject_overload();
+          } else {
+            session->start();
+          }
+        }
+        accept();
+      });
+}
+
+void Server::State::close_idle_sessions() {
+  std::vector<std::shared_ptr<Session>> open;
+  {
+    std::lock_guard lock(sessions_mutex);
+    for (Session* session : sessions) {
+      // A session being destroyed has no owner left; skip it.
+      if (auto owner = session->weak_from_this().lock()) {
+        open.push_back(std::move(owner));
+      }
+    }
+  }
+  for (const auto& session : open) {
+    session->close_if_idle();
+  }
+}
+
+void Server::State::maybe_finish_drain() {
+  if (!is_draining.load()) {
+    return;
+  }
+  std::lock_guard lock(sessions_mutex);
+  if (sessions.empty()) {
+    io.stop();
+  }
+}
+
+Server::Server(ServerConfig config, Handler handler)
+    : state_(std::make_shared<State>(std::move(config), std::move(handler))) {}
+
+Server::~Server() { state_->workers.join(); }
+
+std::string Server::bind() {
+  beast::error_code ec;
+  tcp::acceptor& acceptor = state_->acceptor;
+  const tcp::endpoint& endpoint = state_->config.listen;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) {
+    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  }
+  if (!ec) {
+    acceptor.bind(endpoint, ec);
+  }
+  if (!ec) {
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  }
+  if (ec) {
+    return fmt::format("cannot listen on {}:{}: {}", endpoint.address().to_string(),
+                       endpoint.port(), ec.message());
+  }
+  return {};
+}
+
+tcp::endpoint Server::local_endpoint() const {
+  beast::error_code ec;
+  return state_->acceptor.local_endpoint(ec);
+}
+
+void Server::run() {
+  state_->accept();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < state_->config.io_threads; ++i) {
+    threads.emplace_back([this] { state_->io.run(); });
+  }
+  state_->io.run();
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  state_->workers.join();
+}
+
+void Server::stop() {
+  if (state_->is_draining.exchange(true)) {
+    return;
+  }
+  std::shared_ptr<State> state = state_;
+  asio::post(state->acceptor.get_executor(), [state] {
+    beast::error_code ignored;
+    state->acceptor.close(ignored);
+    state->close_idle_sessions();
+    state->drain_timer.expires_after(std::chrono::milliseconds(state->config.drain_timeout_ms));
+    state->drain_timer.async_wait([state](beast::error_code ec) {
+      if (!ec) {
+        http_log()->warn("drain_timeout open_connections={}", state->connection_count.load());
+        state->io.stop();
+      }
+    });
+    state->maybe_finish_drain();
+  });
+}
+
+}  // namespace countryhub::http

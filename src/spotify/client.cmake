@@ -1,0 +1,23 @@
+# The Pathfinder client: libcurl transport, web-player and client tokens,
+# countryHubsPage calls, recording and replay. Paths are relative to src/.
+find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+
+add_library(countryhub_spotify_client
+  spotify/client_token.cpp
+  spotify/http_transport.cpp
+  spotify/hub_client.cpp
+  spotify/live_client.cpp
+  spotify/pathfinder_call.cpp
+  spotify/recording.cpp
+  spotify/replay_client.cpp
+  spotify/token_sources.cpp
+  spotify/totp.cpp
+  spotify/upstream_caller.cpp
+  spotify/upstream_classifier.cpp
+  spotify/url_building.cpp
+  spotify/web_token.cpp
+)
+target_link_libraries(countryhub_spotify_client
+  PUBLIC countryhub_spotify
+  PRIVATE CURL::libcurl OpenSSL::Crypto Boost::json)

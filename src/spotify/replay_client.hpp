@@ -1,0 +1,28 @@
+#pragma once
+
+#include <filesystem>
+
+#include "spotify/hub_client.hpp"
+#include "spotify/outcome_tracker.hpp"
+
+namespace countryhub::spotify {
+
+// The HubClient of `--replay DIR`: serves `DIR/hub_<cc>.json`, a raw
+// Pathfinder body as `--record` writes it, through the same normalization and
+// country check as live answers. Makes no network calls. Thread-safe.
+class ReplayHubClient final : public HubClient {
+ public:
+  ReplayHubClient(std::filesystem::path folder, std::string app_version);
+
+  // Fails with kTransport at stage pathfinder when the folder holds no
+  // recording for the country.
+  FetchResult<HubDocument> fetch_hub(const HubRequest& request) override;
+  UpstreamStatus status() const override;
+
+ private:
+  const std::filesystem::path folder_;
+  const std::string app_version_;
+  OutcomeTracker outcomes_;
+};
+
+}  // namespace countryhub::spotify

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "spotify/http_transport.hpp"
+#include "spotify/hub_client.hpp"
+
+namespace countryhub::spotify {
+
+// Retry-After values above this are capped: a day is the longest Spotify has
+// been reported to send.
+inline constexpr std::int64_t kMaxRetryAfterSeconds = 86400;
+
+// Returns true for an HTML page: a `text/html` content type, or a body whose
+// first non-space byte is '<' (JSON never starts with it).
+bool looks_like_html(std::string_view body, std::string_view content_type);
+
+// Parses a Retry-After value, delay seconds or an HTTP date, into seconds
+// from `now_unix_seconds`. Returns 0 when it is absent, invalid or past, and
+// caps it at kMaxRetryAfterSeconds.
+std::int64_t parse_retry_after(std::string_view value, std::int64_t now_unix_seconds);
+
+// Returns up to 120 bytes of `body` with control and non-ASCII bytes and
+// runs of spaces squeezed to one space, for error details and logs.
+std::string quote_body(std::string_view body);
+
+// Classifies an answer whose status is not 2xx, for the upstream `call`
+// ("token", "pathfinder_v2", ...): 429 is kRateLimited with its Retry-After;
+// an HTML page (a CDN block or challenge) is kHtmlPage; other 401 and 403
+// answers are kAuthFailed; everything else is kUpstreamStatus.
+FetchFailure classify_status(Stage stage, std::string_view call, const HttpResponse& response);
+
+// Parses a 2xx body that must be JSON. Fails with kHtmlPage for an HTML page,
+// kInvalidUtf8 or kInvalidJson otherwise, all at `stage`.
+FetchResult<boost::json::value> parse_json_body(Stage stage, std::string_view call,
+                                                const HttpResponse& response);
+
+// Returns the request's country code upper-cased, or the failure for a code
+// that is not two ASCII letters: kCountryMismatch at stage pathfinder, since
+// no hub can match it. The HTTP layer rejects such codes before this.
+FetchResult<std::string> request_country(std::string_view code);
+
+// Normalizes a Pathfinder 2xx body and checks that the hub is the requested
+// country's. GraphQL errors, stale hashes and HTML pages are failures of
+// stage pathfinder (the gateway refused the query); bodies that cannot be
+// read or hold no usable hub, and a hub of another country, of stage parse.
+FetchResult<HubDocument> read_hub_body(std::string_view body, const NormalizeOptions& options);
+
+}  // namespace countryhub::spotify
