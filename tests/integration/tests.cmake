@@ -1,6 +1,7 @@
 # Integration tests: the real countryhub binary against replayed captures
 # and the fake Spotify, each on a fresh database and a free port.
 find_package(CURL REQUIRED)
+find_package(SQLite3 REQUIRED)
 add_library(countryhub_service_support STATIC
   support/http_client.cpp
   support/service_process.cpp
@@ -14,4 +15,14 @@ countryhub_test(integration_tests
     integration/client_errors_test.cpp
     integration/serve_success_test.cpp
   LIBS countryhub_service_support countryhub_store Boost::json)
+
+countryhub_test(lifecycle_integration_tests
+  SOURCES integration/lifecycle_test.cpp
+  LIBS countryhub_service_support countryhub_fake_spotify_support SQLite::SQLite3 Boost::json)
+add_dependencies(lifecycle_integration_tests countryhub)
 add_dependencies(integration_tests countryhub)
+
+countryhub_test(upstream_integration_tests
+  SOURCES integration/upstream_errors_test.cpp
+  LIBS countryhub_service_support countryhub_fake_spotify_support Boost::json)
+add_dependencies(upstream_integration_tests countryhub)

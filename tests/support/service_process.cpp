@@ -141,7 +141,7 @@ std::string ServiceProcess::url(std::string_view path_and_query) const {
   return "http://127.0.0.1:" + std::to_string(port_) + std::string(path_and_query);
 }
 
-int ServiceProcess::wait_for_exit() {
+int ServiceProcess::wait() {
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
@@ -150,12 +150,14 @@ int ServiceProcess::wait_for_exit() {
 
 int ServiceProcess::stop() {
   ::kill(pid_, SIGTERM);
-  return wait_for_exit();
+  return wait();
 }
+
+void ServiceProcess::request_stop() { ::kill(pid_, SIGTERM); }
 
 void ServiceProcess::kill() {
   ::kill(pid_, SIGKILL);
-  wait_for_exit();
+  wait();
 }
 
 std::string ServiceProcess::log() const { return read_file(log_path_); }

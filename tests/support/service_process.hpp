@@ -50,6 +50,9 @@ class ServiceProcess {
   unsigned short port() const { return port_; }
   // Sends SIGTERM and waits; returns the exit code (128 + signal when killed).
   int stop();
+  // Sends SIGTERM without waiting; wait() collects the exit code.
+  void request_stop();
+  int wait();
   // Sends SIGKILL and waits.
   void kill();
   // Returns what the server has logged so far.
@@ -57,7 +60,6 @@ class ServiceProcess {
 
  private:
   ServiceProcess() = default;
-  int wait_for_exit();
 
   pid_t pid_ = -1;
   unsigned short port_ = 0;
