@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds countryhub and runs it on its embedded defaults. Until the server
-# lands, this normalizes a bundled captured response and prints the hub.
+# Builds countryhub and starts the service on its embedded defaults: SQLite
+# in ./countryhub.db, listening on 127.0.0.1:8080, fetching from Spotify.
+# Extra arguments go to `countryhub serve`, e.g. --replay examples/replay.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/install-deps.sh"
-"$root/scripts/build.sh"
-exec "${BUILD_DIR:-$root/build}/src/countryhub" normalize \
-  "$root/tests/fixtures/composed/hub_us.json" --country us --pretty "$@"
+# Build output goes to stderr so that stdout carries only the service's own.
+"$root/scripts/install-deps.sh" >&2
+"$root/scripts/build.sh" >&2
+exec "${BUILD_DIR:-$root/build}/src/countryhub" serve "$@"

@@ -7,8 +7,14 @@
 #include <boost/asio/ip/address.hpp>
 #include <fmt/format.h>
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include "billing/access.hpp"
+#include "billing/group_commit.hpp"
+#include "billing/ledger.hpp"
+#include "billing/minute_limiter.hpp"
+#include "http/idempotency.hpp"
+#include "http/usage_handler.hpp"
 #include "common/logging.hpp"
 #include "http/metrics.hpp"
 #include "http/ops_handler.hpp"
@@ -80,6 +86,16 @@ std::string check_settings(const Settings& settings, http::ServerConfig& server)
   return {};
 }
 
+// Raises the open-file limit to its hard maximum: each connection holds a
+// descriptor, and the soft default (often 1024) is below --max-connections.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 // Blocks SIGINT and SIGTERM in every thread started after this call; one
 // thread takes them with sigwait and asks the server to drain.
 sigset_t block_stop_signals() {
@@ -107,14 +123,22 @@ int run_serve_command(const Settings& settings) {
                   store.error().detail);
     return 1;
   }
+  raise_descriptor_limit();
   const sigset_t stop_signals = block_stop_signals();
 
   std::unique_ptr<spotify::HubClient> hub_client = spotify::make_hub_client(client_config(settings));
-  billing::Access access(**store, common::system_clock());
+  const common::Clock clock = common::system_clock();
+  billing::Access access(**store, clock);
+  billing::MinuteLimiter limiter;
+  billing::GroupCommitter committer(**store);
+  billing::CreditLedger ledger(**store, committer, clock);
+  http::Billing billing{access, limiter, ledger, clock};
+  http::IdempotencyGate idempotency(**store, clock);
   http::Metrics metrics;
-  http::PopularHandler popular(access, *hub_client);
+  http::PopularHandler popular(billing, *hub_client, idempotency);
+  http::UsageHandler usage(billing, **store);
   http::OpsHandler ops(**store, *hub_client, metrics);
-  http::Router router(popular, ops, metrics);
+  http::Router router(popular, usage, ops, metrics);
   http::Server server(server_config, [&router](const http::Request& request,
                                                const http::RequestContext& context) {
     return router.handle(request, context);

@@ -112,7 +112,7 @@ Result<ChargeReceipt> Access::charge_request(const Caller& caller) {
   if (!outcome) {
     return store_failed(outcome.error());
   }
-  if (*outcome == store::ChargeOutcome::kOverLimit) {
+  if (*outcome != store::ChargeOutcome::kCharged) {
     return credits_exhausted(caller, now_ms);
   }
   auto used = store_.month_credits(caller.account.id, periods.month);

@@ -63,9 +63,11 @@ std::optional<std::int64_t> parse_duration_seconds(std::string_view text) {
   unit_seconds = std::max<std::int64_t>(unit_seconds, 1);
   std::int64_t count = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), count);
-  // A year is far beyond any sensible grace period and keeps the product in range.
+  // A year is far beyond any sensible grace period. Dividing instead of
+  // multiplying keeps huge counts from overflowing.
+  constexpr std::int64_t kMaxSeconds = 366 * 86400;
   if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || count < 0 ||
-      count * unit_seconds > 366 * 86400) {
+      count > kMaxSeconds / unit_seconds) {
     return std::nullopt;
   }
   return count * unit_seconds;

@@ -12,6 +12,8 @@ enum class Error {
   kInvalidKey,        // malformed, unknown, or a rotated key past its grace period
   kKeyRevoked,        // the key was revoked
   kAccountDisabled,   // the key's account is disabled
+  kRateLimited,       // the plan's requests per minute are used up
+  kDailyCapReached,   // the plan's daily credit cap is reached
   kCreditsExhausted,  // included credits are spent and overage is not allowed
   kUnknownAccount,    // no account has the given email
   kUnknownKey,        // no key has the given id or prefix

@@ -18,6 +18,9 @@ Periods periods_at(std::int64_t epoch_ms) {
                             static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   periods.month = periods.day.substr(0, 7);
   periods.day_end_ms = duration_cast<milliseconds>((day + days(1)).time_since_epoch()).count();
+  periods.month_start_ms = duration_cast<milliseconds>(
+                               sys_days(date.year() / date.month() / 1).time_since_epoch())
+                               .count();
   periods.month_end_ms =
       duration_cast<milliseconds>(sys_days(next_month / 1).time_since_epoch()).count();
   return periods;

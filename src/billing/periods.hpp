@@ -9,6 +9,7 @@ namespace countryhub::billing {
 struct Periods {
   std::string day;    // YYYY-MM-DD
   std::string month;  // YYYY-MM
+  std::int64_t month_start_ms = 0;  // first instant of the UTC month, Unix epoch ms
   std::int64_t day_end_ms = 0;    // start of the next UTC day, Unix epoch ms
   std::int64_t month_end_ms = 0;  // start of the next UTC month, Unix epoch ms
 };

@@ -64,6 +64,10 @@ ApiFailure from_billing(const billing::BillingError& error) {
       return ApiFailure{ApiError::kAccountDisabled, error.message};
     case Error::kCreditsExhausted:
       return ApiFailure{ApiError::kCreditsExhausted, error.message, error.retry_after_seconds};
+    case Error::kDailyCapReached:
+      return ApiFailure{ApiError::kDailyCapReached, error.message, error.retry_after_seconds};
+    case Error::kRateLimited:
+      return ApiFailure{ApiError::kRateLimited, error.message, error.retry_after_seconds};
     case Error::kUnknownAccount:
     case Error::kUnknownKey:
     case Error::kInvalidArgument:

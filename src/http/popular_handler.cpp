@@ -1,18 +1,25 @@
 #include "http/popular_handler.hpp"
 
 #include <boost/beast/http/field.hpp>
+#include <fmt/format.h>
 
 #include "common/json_writer.hpp"
 #include "common/logging.hpp"
 #include "common/time_format.hpp"
 #include "http/envelope.hpp"
 #include "http/error_mapping.hpp"
+#include "http/rate_limit_headers.hpp"
 #include "spotify/hub_json.hpp"
 
 namespace countryhub::http {
 namespace {
 
 namespace beast_http = boost::beast::http;
+
+const auto& http_log() {
+  static const auto log = common::logger("http");
+  return log;
+}
 
 bool has_request_body(const Request& request) {
   return !request.body().empty() || request.chunked() ||
@@ -38,6 +45,15 @@ ApiFailure charge_failed() {
                     "nothing was charged; retry, and report the request id if it persists"};
 }
 
+ApiFailure rate_limited(const billing::Plan& plan, const billing::MinuteDecision& minute) {
+  const std::int64_t retry_after = std::max<std::int64_t>(1, (minute.reset_ms + 999) / 1000);
+  return ApiFailure{ApiError::kRateLimited,
+                    fmt::format("Rate limit of {} requests per minute exceeded on the {} plan; "
+                                "retry in {} s.",
+                                plan.requests_per_minute, plan.name, retry_after),
+                    retry_after};
+}
+
 }  // namespace
 
 std::string_view presented_api_key(const Request& request) {
@@ -56,18 +72,52 @@ std::string_view presented_api_key(const Request& request) {
   return {};
 }
 
+ApiResult<billing::Caller> admit_caller(Billing& billing, const Request& request,
+                                        const RequestContext& context, CallerState& state) {
+  auto caller = billing.access.authenticate(presented_api_key(request));
+  if (!caller) {
+    if (caller.error().kind == billing::Error::kStoreFailed) {
+      http_log()->error("auth_failed request_id={} reason=\"{}\"", context.request_id,
+                        caller.error().message);
+    }
+    return from_billing(caller.error());
+  }
+  state.caller = *caller;
+  state.minute = billing.limiter.try_acquire(caller->account.id,
+                                             caller->plan.requests_per_minute, billing.clock());
+  if (!state.minute->is_allowed) {
+    http_log()->info("rate_limited request_id={} key_id={} plan={}", context.request_id,
+                     caller->key.id, caller->plan.id);
+    return rate_limited(caller->plan, *state.minute);
+  }
+  return std::move(*caller);
+}
+
+void add_limit_headers(Billing& billing, const CallerState& state, Response& response) {
+  if (!state.caller || !state.minute) {
+    return;
+  }
+  // The balance comes from the ledger's memory; a store failure here only
+  // costs the headers, never the answer.
+  auto balance = billing.ledger.balance(*state.caller);
+  if (balance) {
+    set_rate_limit_headers(response, state.caller->plan, *state.minute, *balance,
+                           billing.clock());
+  }
+}
+
 Response PopularHandler::handle(const Request& request, const Target& target,
                                 const RequestContext& context) {
-  auto response = serve(request, target, context);
-  if (!response) {
-    return error_response(response.error(), context, request.version());
-  }
-  return std::move(*response);
+  CallerState state;
+  auto response = serve(request, target, context, state);
+  Response answer = response ? std::move(*response)
+                             : error_response(response.error(), context, request.version());
+  add_limit_headers(billing_, state, answer);
+  return answer;
 }
 
 ApiResult<Response> PopularHandler::serve(const Request& request, const Target& target,
-                                          const RequestContext& context) {
-  static const auto log = common::logger("http");
+                                          const RequestContext& context, CallerState& state) {
   if (has_request_body(request)) {
     return ApiFailure{ApiError::kInvalidRequest,
                       "GET /api/v1/spotify/popular-by-country takes no request body; "
@@ -77,53 +127,86 @@ ApiResult<Response> PopularHandler::serve(const Request& request, const Target& 
   if (!country_code) {
     return country_code.error();
   }
-  auto caller = access_.authenticate(presented_api_key(request));
-  if (!caller) {
-    if (caller.error().kind == billing::Error::kStoreFailed) {
-      log->error("auth_failed request_id={} reason=\"{}\"", context.request_id,
-                 caller.error().message);
+  const auto idempotency_header = request["Idempotency-Key"];
+  const std::string idempotency_key(idempotency_header.data(), idempotency_header.size());
+  if (request.find("Idempotency-Key") != request.end()) {
+    if (auto problem = check_idempotency_key(idempotency_key)) {
+      return *problem;
     }
-    return from_billing(caller.error());
+  }
+  auto caller = admit_caller(billing_, request, context, state);
+  if (!caller) {
+    return caller.error();
   }
   auto country = validate_country(*country_code);
   if (!country) {
     return country.error();
   }
-  if (auto balance = access_.check_credits(*caller); !balance) {
-    return from_billing(balance.error());
+  if (idempotency_key.empty()) {
+    return fetch_and_charge(request, *caller, *country, context, idempotency_key);
   }
+  auto gate = idempotency_.begin(caller->account.id, idempotency_key);
+  if (auto* stored = std::get_if<store::IdempotentResponse>(&gate)) {
+    http_log()->info("idempotent_replay request_id={} key_id={}", context.request_id,
+                     caller->key.id);
+    Response replay = replay_response(*stored, request.version());
+    replay.set("X-Credits-Charged", "0");
+    return replay;
+  }
+  if (auto* failure = std::get_if<ApiFailure>(&gate)) {
+    return std::move(*failure);
+  }
+  // The claim is held until this request's answer is stored or has failed.
+  IdempotencyClaim claim = std::move(std::get<IdempotencyClaim>(gate));
+  return fetch_and_charge(request, *caller, *country, context, idempotency_key);
+}
 
+ApiResult<Response> PopularHandler::fetch_and_charge(const Request& request,
+                                                     const billing::Caller& caller,
+                                                     const spotify::Country& country,
+                                                     const RequestContext& context,
+                                                     const std::string& idempotency_key) {
+  auto reservation = billing_.ledger.reserve(caller);
+  if (!reservation) {
+    return from_billing(reservation.error());
+  }
   auto document = hub_client_.fetch_hub(
-      spotify::HubRequest{std::string(country->code), context.request_id});
+      spotify::HubRequest{std::string(country.code), context.request_id});
   if (!document) {
     const spotify::FetchFailure& failure = document.error();
-    log->warn("upstream_failed request_id={} key_id={} country_code={} stage={} kind={}",
-              context.request_id, caller->key.id, country->code,
-              spotify::stage_name(failure.stage), spotify::error_name(failure.kind));
+    http_log()->warn("upstream_failed request_id={} key_id={} country_code={} stage={} kind={}",
+                     context.request_id, caller.key.id, country.code,
+                     spotify::stage_name(failure.stage), spotify::error_name(failure.kind));
     return from_upstream(failure);
   }
   spotify::CountryHub& hub = document->hub();
   hub.meta.request_id = context.request_id;
   common::JsonWriter writer(64 * 1024);
   spotify::write_hub(writer, hub);
+  std::string body = success_body(writer.str());
 
-  // The charge is recorded before any byte of the answer is written, so a
+  std::optional<store::IdempotentResponse> stored;
+  if (!idempotency_key.empty()) {
+    stored = store::IdempotentResponse{idempotency_key, billing_.clock(), 200,
+                                       std::string("Content-Type: ") + kJsonContentType, body};
+  }
+  // The charge is committed before any byte of the answer is written, so a
   // client never holds data that was not paid for.
-  auto receipt = access_.charge_request(*caller);
-  if (!receipt) {
-    if (receipt.error().kind == billing::Error::kCreditsExhausted) {
-      return from_billing(receipt.error());
+  auto balance = billing_.ledger.commit(caller, *reservation, std::move(stored));
+  if (!balance) {
+    if (balance.error().kind != billing::Error::kStoreFailed) {
+      return from_billing(balance.error());
     }
-    log->error("charge_failed request_id={} key_id={} reason=\"{}\"", context.request_id,
-               caller->key.id, receipt.error().message);
+    http_log()->error("charge_failed request_id={} key_id={} reason=\"{}\"", context.request_id,
+                      caller.key.id, balance.error().message);
     return charge_failed();
   }
-  Response response = json_response(200, success_body(writer.str()), request.version());
-  response.set("X-Credits-Charged", std::to_string(receipt->charged));
-  response.set("X-Credits-Remaining", std::to_string(receipt->balance.remaining));
-  log->info("hub_served request_id={} key_id={} country_code={} latency_ms={}",
-            context.request_id, caller->key.id, country->code,
-            common::now_epoch_ms() - context.received_at_ms);
+  Response response = json_response(200, std::move(body), request.version());
+  response.set("X-Credits-Charged", std::to_string(billing::kCreditsPerRequest));
+  response.set("X-Credits-Remaining", std::to_string(balance->included_remaining));
+  http_log()->info("hub_served request_id={} key_id={} country_code={} latency_ms={}",
+                   context.request_id, caller.key.id, country.code,
+                   common::now_epoch_ms() - context.received_at_ms);
   return response;
 }
 

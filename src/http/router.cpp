@@ -14,15 +14,16 @@ namespace {
 
 namespace beast_http = boost::beast::http;
 
-enum class Endpoint { kData, kHealthz, kReadyz, kMetrics, kOpenapi };
+enum class Endpoint { kData, kUsage, kHealthz, kReadyz, kMetrics, kOpenapi };
 
 struct RouteEntry {
   std::string_view path;
   Endpoint endpoint;
 };
 
-constexpr std::array<RouteEntry, 5> kRoutes = {{
+constexpr std::array<RouteEntry, 6> kRoutes = {{
     {kPopularPath, Endpoint::kData},
+    {kUsagePath, Endpoint::kUsage},
     {"/healthz", Endpoint::kHealthz},
     {"/readyz", Endpoint::kReadyz},
     {"/metrics", Endpoint::kMetrics},
@@ -65,10 +66,14 @@ Response Router::route(const Request& request, const Target& target,
     response.set(beast_http::field::allow, "GET");
     return response;
   }
-  metrics_route = entry->endpoint == Endpoint::kData ? Metrics::Route::kData : Metrics::Route::kOps;
+  metrics_route = entry->endpoint == Endpoint::kData    ? Metrics::Route::kData
+                  : entry->endpoint == Endpoint::kUsage ? Metrics::Route::kUsage
+                                                        : Metrics::Route::kOps;
   switch (entry->endpoint) {
     case Endpoint::kData:
       return popular_.handle(request, target, context);
+    case Endpoint::kUsage:
+      return usage_.handle(request, context);
     case Endpoint::kHealthz:
       return ops_.healthz(request);
     case Endpoint::kReadyz:

@@ -4,6 +4,7 @@
 #include "http/metrics.hpp"
 #include "http/ops_handler.hpp"
 #include "http/popular_handler.hpp"
+#include "http/usage_handler.hpp"
 
 namespace countryhub::http {
 
@@ -11,8 +12,8 @@ namespace countryhub::http {
 // and 405 (with Allow) for other methods on known ones, and records metrics.
 class Router {
  public:
-  Router(PopularHandler& popular, OpsHandler& ops, Metrics& metrics)
-      : popular_(popular), ops_(ops), metrics_(metrics) {}
+  Router(PopularHandler& popular, UsageHandler& usage, OpsHandler& ops, Metrics& metrics)
+      : popular_(popular), usage_(usage), ops_(ops), metrics_(metrics) {}
 
   Response handle(const Request& request, const RequestContext& context);
 
@@ -21,6 +22,7 @@ class Router {
                  Metrics::Route& metrics_route);
 
   PopularHandler& popular_;
+  UsageHandler& usage_;
   OpsHandler& ops_;
   Metrics& metrics_;
 };

@@ -35,6 +35,7 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
   asio::thread_pool workers;
   tcp::acceptor acceptor;
   asio::steady_timer drain_timer;
+  asio::steady_timer accept_pause;
   std::atomic<bool> is_draining{false};
   std::atomic<std::size_t> connection_count{0};
   std::mutex sessions_mutex;
@@ -46,7 +47,8 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
         io(config.io_threads),
         workers(static_cast<std::size_t>(config.worker_threads)),
         acceptor(asio::make_strand(io)),
-        drain_timer(io) {}
+        drain_timer(io),
+        accept_pause(acceptor.get_executor()) {}
 
   void accept();
   void close_idle_sessions();
@@ -233,16 +235,19 @@ void Server::State::accept() {
           return;
         }
         if (ec) {
-          // Out of descriptors or a reset during the handshake: keep accepting.
+          // Out of descriptors, most likely: pause so the loop does not spin,
+          // and let closing connections free some.
           http_log()->warn("accept_failed reason=\"{}\"", ec.message());
+          accept_pause.expires_after(std::chrono::milliseconds(50));
+          accept_pause.async_wait([this](beast::error_code) { accept(); });
+          return;
+        }
+        const std::size_t open_count = connection_count.fetch_add(1) + 1;
+        auto session = std::make_shared<Session>(std::move(socket), shared_from_this());
+        if (open_count > config.max_connections) {
+          session->reject_overload();
         } else {
-          connection_count.fetch_add(1);
-          auto session = std::make_shared<Session>(std::move(socket), shared_from_this());
-          if (connection_count.load() > config.max_connections) {
-            session->reject_overload();
-          } else {
-            session->start();
-          }
+          session->start();
         }
         accept();
       });

@@ -1,11 +1,11 @@
 #include "spotify/client_token.hpp"
 
 #include <array>
+#include <openssl/rand.h>
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include "common/logging.hpp"
 #include "common/time_format.hpp"
@@ -17,14 +17,14 @@ namespace {
 
 constexpr std::int64_t kRetryAfterFailureMs = 60'000;
 
-// Used when the answer gives no refresh time: the granted lifetime seen in
+// Used when the response gives no refresh time: the granted lifetime seen in
 // 2026 was about two weeks, so a day is well inside it.
 constexpr std::int64_t kDefaultRefreshMs = 24LL * 3600 * 1000;
 
 std::string random_device_id() {
   std::array<unsigned char, 16> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    // A device id only has to look unique; a clock-based one does.
+    // A device id only has to look unique, and a clock-based one does.
     return fmt::format("{:032x}", static_cast<std::uint64_t>(common::now_epoch_ms()));
   }
   std::string hex;
@@ -46,12 +46,11 @@ std::int64_t seconds_member(const boost::json::object& object, std::string_view 
 
 std::string build_client_token_request(std::string_view app_version, std::string_view client_id,
                                        std::string_view device_id) {
-  boost::json::object sdk{{"device_brand", "unknown"}, {"device_model", "unknown"},
-                          {"os", "linux"},             {"os_version", "unknown"},
-                          {"device_id", device_id},    {"device_type", "computer"}};
-  boost::json::object client_data{{"client_version", app_version},
-                                  {"client_id", client_id},
-                                  {"js_sdk_data", std::move(sdk)}};
+  boost::json::object sdk{
+      {"device_brand", "unknown"}, {"device_model", "unknown"}, {"os", "linux"},
+      {"os_version", "unknown"},   {"device_id", device_id},    {"device_type", "computer"}};
+  boost::json::object client_data{
+      {"client_version", app_version}, {"client_id", client_id}, {"js_sdk_data", std::move(sdk)}};
   return boost::json::serialize(boost::json::object{{"client_data", std::move(client_data)}});
 }
 
@@ -68,8 +67,9 @@ FetchResult<ClientToken> read_client_token_response(const HttpResponse& response
   const boost::json::value* granted = root ? root->if_contains("granted_token") : nullptr;
   const boost::json::object* grant = granted ? granted->if_object() : nullptr;
   const boost::json::value* token = grant ? grant->if_contains("token") : nullptr;
-  if (type == nullptr || !type->is_string() || type->get_string() != "RESPONSE_GRANTED_TOKEN_RESPONSE" ||
-      token == nullptr || !token->is_string() || token->get_string().empty()) {
+  if (type == nullptr || !type->is_string() ||
+      type->get_string() != "RESPONSE_GRANTED_TOKEN_RESPONSE" || token == nullptr ||
+      !token->is_string() || token->get_string().empty()) {
     return FetchFailure{Error::kAuthFailed, Stage::kClientToken,
                         "client token endpoint granted no token: " + quote_body(response.body), 0,
                         response.status};
@@ -78,7 +78,8 @@ FetchResult<ClientToken> read_client_token_response(const HttpResponse& response
   client_token.token = std::string(token->get_string());
   client_token.client_id = std::string(client_id);
   const std::int64_t refresh_seconds = seconds_member(*grant, "refresh_after_seconds");
-  client_token.refresh_at_ms = now_ms + (refresh_seconds > 0 ? refresh_seconds * 1000 : kDefaultRefreshMs);
+  client_token.refresh_at_ms =
+      now_ms + (refresh_seconds > 0 ? refresh_seconds * 1000 : kDefaultRefreshMs);
   return client_token;
 }
 
@@ -120,15 +121,15 @@ FetchResult<ClientToken> ClientTokenCache::mint(std::string_view client_id,
   request.url = join_url(config_.clienttoken_url, "/v1/clienttoken");
   request.headers = {"accept: application/json", "content-type: application/json"};
   request.body = build_client_token_request(config_.app_version, client_id, device_id_);
-  const FetchResult<HttpResponse> answer =
+  const FetchResult<HttpResponse> response =
       caller_.send(UpstreamCall::kClientToken, std::move(request), context);
-  if (!answer) {
-    return answer.error();
+  if (!response) {
+    return response.error();
   }
-  if (answer->status < 200 || answer->status >= 300) {
-    return classify_status(Stage::kClientToken, "client token endpoint", *answer);
+  if (response->status < 200 || response->status >= 300) {
+    return classify_status(Stage::kClientToken, "client token endpoint", *response);
   }
-  return read_client_token_response(*answer, client_id, common::now_epoch_ms());
+  return read_client_token_response(*response, client_id, common::now_epoch_ms());
 }
 
 void ClientTokenCache::invalidate(std::string_view rejected) {

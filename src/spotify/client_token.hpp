@@ -23,7 +23,7 @@ struct ClientToken {
 std::string build_client_token_request(std::string_view app_version, std::string_view client_id,
                                        std::string_view device_id);
 
-// Reads a `RESPONSE_GRANTED_TOKEN_RESPONSE` answer. Fails with kAuthFailed
+// Reads a `RESPONSE_GRANTED_TOKEN_RESPONSE` response. Fails with kAuthFailed
 // for any other response type (a hash-cash challenge) or a missing token,
 // and with kInvalidJson or kHtmlPage when the body is not JSON.
 FetchResult<ClientToken> read_client_token_response(const HttpResponse& response,
@@ -31,7 +31,7 @@ FetchResult<ClientToken> read_client_token_response(const HttpResponse& response
                                                     std::int64_t now_ms);
 
 // Caches the client token. The web player sends one, but Pathfinder has
-// answered reads without it, so it is optional: a failed mint is logged, the
+// served reads without it, so it is optional: a failed mint is logged, the
 // request goes on without the header, and no new mint is tried for a minute.
 // Thread-safe.
 class ClientTokenCache {
@@ -39,8 +39,8 @@ class ClientTokenCache {
   // Both arguments must outlive the cache.
   ClientTokenCache(const ClientConfig& config, UpstreamCaller& caller);
 
-  // Returns a client token minted for `client_id`, minting one when needed;
-  // an empty string when none can be had or `client_id` is empty.
+  // Returns a client token minted for `client_id`, minting one when needed.
+  // Returns an empty string when none can be had or `client_id` is empty.
   std::string get(std::string_view client_id, const CallContext& context);
 
   // Drops the cached token if it is still `rejected`.

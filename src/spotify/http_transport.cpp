@@ -68,7 +68,7 @@ std::size_t read_header(char* data, std::size_t size, std::size_t count, void* u
   auto& response = static_cast<Transfer*>(user)->response;
   const std::string_view line(data, size * count);
   // A status line starts a new header block (after `100 Continue` or a
-  // proxy's CONNECT answer); only the final block describes the body.
+  // proxy's CONNECT response). Only the final block describes the body.
   if (line.starts_with("HTTP/")) {
     response.content_type.clear();
     response.retry_after.clear();
@@ -109,7 +109,8 @@ void set_options(CURL* curl, const HttpRequest& request, curl_slist* headers, Tr
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<std::int64_t>(1, request.timeout_ms)));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(std::max<std::int64_t>(1, request.timeout_ms)));
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   // An empty string turns proxies off, including ones named by environment
@@ -126,7 +127,8 @@ void set_options(CURL* curl, const HttpRequest& request, curl_slist* headers, Tr
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
   if (request.method == "POST") {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
   }
 }
@@ -137,7 +139,7 @@ std::string describe_failure(CURLcode code, const Transfer& transfer, const Http
     return fmt::format("response body exceeds {} bytes", kMaxUpstreamBodyBytes);
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    return fmt::format("no complete answer within {} ms", request.timeout_ms);
+    return fmt::format("no complete response within {} ms", request.timeout_ms);
   }
   const std::string_view detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
   return fmt::format("{} (curl error {})", detail, static_cast<int>(code));

@@ -14,11 +14,11 @@ struct HttpRequest {
   std::string url;
   std::vector<std::string> headers;  // "name: value" lines
   std::string body;                  // sent only with POST
-  std::string proxy;                 // proxy URL; empty: connect directly, ignoring *_proxy variables
-  std::int64_t timeout_ms = 10000;   // whole transfer, connect included
+  std::string proxy;  // proxy URL; empty: connect directly, ignoring *_proxy variables
+  std::int64_t timeout_ms = 10000;  // whole transfer, connect included
 };
 
-// An HTTP answer of any status, with the headers the client acts on.
+// An HTTP response of any status, with the headers the client acts on.
 struct HttpResponse {
   int status = 0;
   std::string body;
@@ -40,9 +40,9 @@ class HttpTransport {
   HttpTransport(const HttpTransport&) = delete;
   HttpTransport& operator=(const HttpTransport&) = delete;
 
-  // Performs `request`. Fails with kTransport when no answer arrived: refused
+  // Performs `request`. Fails with kTransport when no response arrived: refused
   // or reset connections, DNS or TLS failures, the timeout, or a body larger
-  // than kMaxUpstreamBodyBytes. Any HTTP status counts as an answer.
+  // than kMaxUpstreamBodyBytes. Any HTTP status counts as a response.
   Result<HttpResponse> perform(const HttpRequest& request);
 
  private:

@@ -31,8 +31,8 @@ void require_http_url(std::string_view setting, std::string_view url) {
 void check_hashes(const std::vector<std::string>& hashes) {
   for (const std::string& hash : hashes) {
     if (!is_sha256_hex(hash)) {
-      throw std::invalid_argument(fmt::format(
-          "--query-hash '{}' is not a SHA-256 hash of 64 hexadecimal digits", hash));
+      throw std::invalid_argument(
+          fmt::format("--query-hash '{}' is not a SHA-256 hash of 64 hexadecimal digits", hash));
     }
   }
 }
@@ -47,15 +47,17 @@ void complete_config(ClientConfig& config) {
   }
   check_hashes(config.query_hashes);
   if (config.upstream_timeout_ms <= 0) {
-    throw std::invalid_argument(fmt::format(
-        "--upstream-timeout-ms {} is not a positive number of milliseconds",
-        config.upstream_timeout_ms));
+    throw std::invalid_argument(
+        fmt::format("--upstream-timeout-ms {} is not a positive number of milliseconds",
+                    config.upstream_timeout_ms));
   }
   if (!config.totp_secret.empty() && config.totp_version <= 0) {
-    throw std::invalid_argument("--totp-secret needs --totp-version, the secret's positive version number");
+    throw std::invalid_argument(
+        "--totp-secret needs --totp-version, the secret's positive version number");
   }
   if (!config.replay_dir.empty() && !config.record_dir.empty()) {
-    throw std::invalid_argument("--replay and --record cannot be combined: replay makes no upstream calls");
+    throw std::invalid_argument(
+        "--replay and --record cannot be combined: replay makes no upstream calls");
   }
   require_http_url("--spotify-web-url", config.web_url);
   require_http_url("--spotify-api-url", config.api_url);

@@ -37,8 +37,8 @@ FetchResult<HubDocument> LiveHubClient::fetch_hub(const HubRequest& request) {
   context.budget_ms = config_.upstream_timeout_ms;
   context.deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.upstream_timeout_ms);
-  const NormalizeOptions options{context.country, true, config_.app_version,
-                                 common::now_epoch_ms(), request.request_id};
+  const NormalizeOptions options{context.country, true, config_.app_version, common::now_epoch_ms(),
+                                 request.request_id};
 
   FetchResult<HubDocument> hub = pathfinder_.fetch(options, context);
   if (hub) {

@@ -41,7 +41,7 @@ std::string describe_route(const QueryRoute& route) {
   return fmt::format("{} {}", form_name(route.form), route.hash.substr(0, 8));
 }
 
-// Classifies a non-2xx answer that survived the retries of send_authorized.
+// Classifies a non-2xx response that survived the retries of send_authorized.
 FetchFailure classify_pathfinder_status(const QueryRoute& route, const HttpResponse& response) {
   if (response.status == 401) {
     return FetchFailure{Error::kAuthFailed, Stage::kPathfinder,
@@ -129,27 +129,27 @@ FetchResult<HttpResponse> PathfinderClient::send_authorized(const QueryRoute& ro
     const std::string client_token = client_tokens_.get(token->client_id, context);
     HttpRequest request =
         build_hub_request(config_, route, context.country, token->access_token, client_token);
-    FetchResult<HttpResponse> answer =
+    FetchResult<HttpResponse> response =
         caller_.send(route_call(route), std::move(request), context, 0,
                      fmt::format("hash={}", route.hash.substr(0, 8)));
-    if (!answer) {
-      return answer;
+    if (!response) {
+      return response;
     }
-    if (answer->status == 401 && !retries.has_refreshed_token) {
+    if (response->status == 401 && !retries.has_refreshed_token) {
       retries.has_refreshed_token = true;
       web_tokens_.invalidate(token->access_token);
       log->warn("token_rejected action=refresh request_id={}", context.request_id);
       continue;
     }
-    if (answer->status == 400 && !answer->client_token_error.empty() && !client_token.empty() &&
+    if (response->status == 400 && !response->client_token_error.empty() && !client_token.empty() &&
         !retries.has_renewed_client_token) {
       retries.has_renewed_client_token = true;
       client_tokens_.invalidate(client_token);
       log->warn("client_token_rejected error={} action=renew request_id={}",
-                answer->client_token_error, context.request_id);
+                response->client_token_error, context.request_id);
       continue;
     }
-    return answer;
+    return response;
   }
 }
 
@@ -163,25 +163,28 @@ FetchResult<HubDocument> PathfinderClient::fetch(const NormalizeOptions& options
   RetryState retries;
   std::vector<std::string> stale_routes;
   std::optional<std::string> last_stale_body;
+  int last_stale_status = 0;
   for (const QueryRoute& route : plan_routes(config_.query_hashes, preferred)) {
-    FetchResult<HttpResponse> answer = send_authorized(route, context, retries);
-    if (!answer) {
-      return answer.error();
+    FetchResult<HttpResponse> response = send_authorized(route, context, retries);
+    if (!response) {
+      return response.error();
     }
-    if (is_stale_status(answer->status)) {
-      stale_routes.push_back(fmt::format("{}: HTTP {}", describe_route(route), answer->status));
+    if (is_stale_status(response->status)) {
+      last_stale_status = response->status;
+      stale_routes.push_back(fmt::format("{}: HTTP {}", describe_route(route), response->status));
       continue;
     }
-    if (!is_success(answer->status)) {
-      return classify_pathfinder_status(route, *answer);
+    if (!is_success(response->status)) {
+      return classify_pathfinder_status(route, *response);
     }
-    FetchResult<HubDocument> hub = read_hub_body(answer->body, options);
+    FetchResult<HubDocument> hub = read_hub_body(response->body, options);
     if (!hub && hub.error().kind == Error::kPersistedQueryNotFound) {
       stale_routes.push_back(fmt::format("{}: {}", describe_route(route), hub.error().detail));
-      last_stale_body = std::move(answer->body);
+      last_stale_status = response->status;
+      last_stale_body = std::move(response->body);
       continue;
     }
-    caller_.record_hub(context.country, answer->body);
+    caller_.record_hub(context.country, response->body);
     if (hub) {
       std::lock_guard lock(mutex_);
       working_route_ = route;
@@ -195,7 +198,7 @@ FetchResult<HubDocument> PathfinderClient::fetch(const NormalizeOptions& options
                       fmt::format("no countryHubsPage route is served any more ({}); configure a "
                                   "current hash with --query-hash",
                                   fmt::join(stale_routes, "; ")),
-                      0, 200};
+                      0, last_stale_status};
 }
 
 }  // namespace countryhub::spotify

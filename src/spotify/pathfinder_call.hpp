@@ -38,8 +38,8 @@ HttpRequest build_hub_request(const ClientConfig& config, const QueryRoute& rout
 
 // Runs countryHubsPage over the planned routes until one is not stale: a 200
 // naming PersistedQueryNotFound, or HTTP 404, 405 or 412, moves on to the
-// next route. A 401 mints a new web-player token and retries once per fetch;
-// a 400 with `client-token-error` mints a new client token and retries once.
+// next route. A 401 mints a new web-player token and retries, once per fetch.
+// A 400 with `client-token-error` mints a new client token and retries once.
 // Thread-safe.
 class PathfinderClient {
  public:

@@ -49,7 +49,7 @@ std::size_t find_string_end(std::string_view text, std::size_t position) {
   return std::string_view::npos;
 }
 
-// Redacts the values of one member name; returns the edited text.
+// Redacts the values of one member name and returns the edited text.
 std::string redact_member(std::string_view text, std::string_view quoted_name) {
   std::string output;
   std::size_t copied = 0;
@@ -97,7 +97,8 @@ Recorder::Recorder(std::filesystem::path folder) : folder_(std::move(folder)) {
   std::filesystem::create_directories(folder_, error);
   if (error || !std::filesystem::is_directory(folder_)) {
     throw std::invalid_argument(fmt::format("record folder '{}' cannot be created: {}",
-                                            folder_.string(), error ? error.message() : "not a folder"));
+                                            folder_.string(),
+                                            error ? error.message() : "not a folder"));
   }
 }
 
@@ -118,9 +119,8 @@ void Recorder::write_hub(std::string_view country, std::string_view body) {
     return;
   }
   // Write under a unique temporary name, then rename: a concurrent replay
-  // or a second recording of the same country never sees half a file.
-  const std::filesystem::path temporary =
-      folder_ / fmt::format(".{}.{}.tmp", *name, ++sequence_);
+  // or a second recording of the same country never reads half a file.
+  const std::filesystem::path temporary = folder_ / fmt::format(".{}.{}.tmp", *name, ++sequence_);
   write_file(temporary, body);
   std::error_code error;
   std::filesystem::rename(temporary, folder_ / *name, error);

@@ -9,7 +9,7 @@
 
 namespace countryhub::spotify {
 
-// Writes raw upstream answers into a folder so operators can see what
+// Writes raw upstream responses into a folder so operators can see what
 // Spotify sent and replay it later. Thread-safe.
 class Recorder {
  public:

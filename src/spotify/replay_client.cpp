@@ -18,8 +18,9 @@ FetchResult<HubDocument> ReplayHubClient::fetch_hub(const HubRequest& request) {
     return country.error();
   }
   const std::optional<std::string> body = read_recorded_hub(folder_, *country);
-  common::logger("spotify")->debug("upstream_call stage=pathfinder call=replay status={} country={} request_id={}",
-                                   body ? 200 : 0, *country, request.request_id);
+  common::logger("spotify")->debug(
+      "upstream_call stage=pathfinder call=replay status={} country={} request_id={}",
+      body ? 200 : 0, *country, request.request_id);
   if (!body) {
     FetchFailure failure{Error::kTransport, Stage::kPathfinder,
                          fmt::format("no recording for {} in {}", *country, folder_.string())};

@@ -9,12 +9,12 @@ namespace countryhub::spotify {
 
 // The HubClient of `--replay DIR`: serves `DIR/hub_<cc>.json`, a raw
 // Pathfinder body as `--record` writes it, through the same normalization and
-// country check as live answers. Makes no network calls. Thread-safe.
+// country check as live responses. Makes no network calls. Thread-safe.
 class ReplayHubClient final : public HubClient {
  public:
   ReplayHubClient(std::filesystem::path folder, std::string app_version);
 
-  // Fails with kTransport at stage pathfinder when the folder holds no
+  // Fails with kTransport at stage pathfinder when the folder contains no
   // recording for the country.
   FetchResult<HubDocument> fetch_hub(const HubRequest& request) override;
   UpstreamStatus status() const override;

@@ -13,7 +13,8 @@ namespace countryhub::spotify {
 namespace {
 
 // The web player itself gives up on the server time after 4 s and uses its
-// own clock; so does this client, leaving the rest of the budget to the token.
+// own clock. This client does the same, so the token call keeps the rest of
+// the budget.
 constexpr std::int64_t kServerTimeCapMs = 4000;
 constexpr std::int64_t kUnknownLifetimeMs = 5 * 60 * 1000;
 
@@ -47,27 +48,26 @@ std::optional<std::int64_t> integer_member(const boost::json::value& value, std:
   return std::nullopt;
 }
 
-std::optional<std::int64_t> fetch_server_seconds(UpstreamCaller& caller,
-                                                 const ClientConfig& config,
+std::optional<std::int64_t> fetch_server_seconds(UpstreamCaller& caller, const ClientConfig& config,
                                                  const CallContext& context) {
   HttpRequest request;
   request.url = join_url(config.web_url, "/api/server-time");
   request.headers = {"accept: application/json"};
-  const FetchResult<HttpResponse> answer =
+  const FetchResult<HttpResponse> response =
       caller.send(UpstreamCall::kServerTime, std::move(request), context, kServerTimeCapMs);
-  if (!answer || answer->status != 200) {
+  if (!response || response->status != 200) {
     return std::nullopt;
   }
   const FetchResult<boost::json::value> body =
-      parse_json_body(Stage::kToken, "server_time", *answer);
+      parse_json_body(Stage::kToken, "server_time", *response);
   if (!body) {
     return std::nullopt;
   }
   return integer_member(*body, "serverTime");
 }
 
-// `/api/token` answers a wrong code or an unknown secret version with HTTP
-// 400 {"error":{"code":400,"message":"Unauthorized request"}}; for an expired
+// `/api/token` rejects a wrong code or an unknown secret version with HTTP
+// 400 {"error":{"code":400,"message":"Unauthorized request"}}. For an expired
 // version the error object also carries "totpVerExpired" and "totpValidUntil".
 FetchFailure describe_rejection(const HttpResponse& response, const ClientConfig& config) {
   boost::system::error_code error;
@@ -108,12 +108,12 @@ FetchResult<WebToken> read_token_object(const boost::json::value& object, std::s
   token.access_token = std::string(string_member(object, "accessToken"));
   if (token.access_token.empty()) {
     return FetchFailure{Error::kAuthFailed, Stage::kToken,
-                        fmt::format("{} answer has no accessToken", call), 0, 200};
+                        fmt::format("{} response has no accessToken", call), 0, 200};
   }
   token.client_id = std::string(string_member(object, "clientId"));
   token.obtained_at_ms = now_ms;
-  token.expires_at_ms =
-      integer_member(object, "accessTokenExpirationTimestampMs").value_or(now_ms + kUnknownLifetimeMs);
+  token.expires_at_ms = integer_member(object, "accessTokenExpirationTimestampMs")
+                            .value_or(now_ms + kUnknownLifetimeMs);
   return token;
 }
 
@@ -145,26 +145,26 @@ FetchResult<WebToken> fetch_totp_token(UpstreamCaller& caller, const ClientConfi
   }
   const std::string key = derive_totp_key(config.totp_secret);
   HttpRequest request;
-  request.url = fmt::format("{}?reason={}&productType={}&totp={}&totpServer={}&totpVer={}",
-                            join_url(config.web_url, "/api/token"),
-                            percent_encode(config.token_reason),
-                            percent_encode(config.token_product_type),
-                            totp_code(key, local_seconds),
-                            totp_code(key, server_seconds.value_or(local_seconds)),
-                            config.totp_version);
+  request.url =
+      fmt::format("{}?reason={}&productType={}&totp={}&totpServer={}&totpVer={}",
+                  join_url(config.web_url, "/api/token"), percent_encode(config.token_reason),
+                  percent_encode(config.token_product_type), totp_code(key, local_seconds),
+                  totp_code(key, server_seconds.value_or(local_seconds)), config.totp_version);
   request.headers = {"accept: application/json", "referer: " + join_url(config.web_url, "/")};
 
-  const FetchResult<HttpResponse> answer = caller.send(UpstreamCall::kToken, std::move(request), context);
-  if (!answer) {
-    return answer.error();
+  const FetchResult<HttpResponse> response =
+      caller.send(UpstreamCall::kToken, std::move(request), context);
+  if (!response) {
+    return response.error();
   }
-  if (answer->status == 400 && !looks_like_html(answer->body, answer->content_type)) {
-    return describe_rejection(*answer, config);
+  if (response->status == 400 && !looks_like_html(response->body, response->content_type)) {
+    return describe_rejection(*response, config);
   }
-  if (answer->status < 200 || answer->status >= 300) {
-    return classify_status(Stage::kToken, "token endpoint", *answer);
+  if (response->status < 200 || response->status >= 300) {
+    return classify_status(Stage::kToken, "token endpoint", *response);
   }
-  const FetchResult<boost::json::value> body = parse_json_body(Stage::kToken, "token endpoint", *answer);
+  const FetchResult<boost::json::value> body =
+      parse_json_body(Stage::kToken, "token endpoint", *response);
   if (!body) {
     return body.error();
   }
@@ -180,34 +180,35 @@ FetchResult<WebToken> fetch_embed_token(UpstreamCaller& caller, const ClientConf
   HttpRequest request;
   request.url = join_url(config.web_url, "/embed/track/" + percent_encode(config.embed_track_id));
   request.headers = {"accept: text/html"};
-  const FetchResult<HttpResponse> answer =
+  const FetchResult<HttpResponse> response =
       caller.send(UpstreamCall::kEmbedPage, std::move(request), context);
-  if (!answer) {
-    return answer.error();
+  if (!response) {
+    return response.error();
   }
-  if (answer->status < 200 || answer->status >= 300) {
-    return classify_status(Stage::kToken, "embed page", *answer);
+  if (response->status < 200 || response->status >= 300) {
+    return classify_status(Stage::kToken, "embed page", *response);
   }
-  const std::optional<std::string_view> next_data = find_next_data(answer->body);
+  const std::optional<std::string_view> next_data = find_next_data(response->body);
   if (!next_data) {
     return FetchFailure{Error::kHtmlPage, Stage::kToken,
-                        "embed page has no __NEXT_DATA__ script: " + quote_body(answer->body), 0,
-                        answer->status};
+                        "embed page has no __NEXT_DATA__ script: " + quote_body(response->body), 0,
+                        response->status};
   }
   boost::system::error_code error;
   const boost::json::value data = boost::json::parse(*next_data, error);
   if (error) {
     return FetchFailure{Error::kInvalidJson, Stage::kToken,
                         "embed page's __NEXT_DATA__ is not valid JSON: " + error.message(), 0,
-                        answer->status};
+                        response->status};
   }
   const boost::json::value* session = find_session(data);
   if (session == nullptr) {
     return FetchFailure{Error::kAuthFailed, Stage::kToken,
                         "embed page has no props.pageProps.state.settings.session", 0,
-                        answer->status};
+                        response->status};
   }
-  FetchResult<WebToken> token = read_token_object(*session, "embed page session", common::now_epoch_ms());
+  FetchResult<WebToken> token =
+      read_token_object(*session, "embed page session", common::now_epoch_ms());
   if (token) {
     token->source = "embed";
   }

@@ -15,7 +15,7 @@ namespace countryhub::spotify {
 // An anonymous web-player access token.
 struct WebToken {
   std::string access_token;
-  std::string client_id;  // empty when the source names none (embed pages do not)
+  std::string client_id;            // empty when the source names none (embed pages do not)
   std::int64_t expires_at_ms = 0;   // Unix epoch ms, Spotify's expiry time
   std::int64_t obtained_at_ms = 0;  // Unix epoch ms
   std::string_view source;          // "totp" or "embed"
@@ -34,14 +34,14 @@ std::optional<std::string_view> find_next_data(std::string_view html);
 
 // Mints a token at `<web>/api/token` with TOTP codes from the configured
 // secret: `totp` from the local clock, `totpServer` from `/api/server-time`
-// (the local clock when that call fails). Fails at stage token; a rejected
-// code or secret version is kAuthFailed.
+// (the local clock when that call fails). Fails at stage token, and a
+// rejected code or secret version is kAuthFailed.
 FetchResult<WebToken> fetch_totp_token(UpstreamCaller& caller, const ClientConfig& config,
                                        const CallContext& context);
 
 // Reads the session token of the public embed page of `config.embed_track_id`,
-// a source that needs no secret. Fails at stage token; a page without the
-// Next.js data script is kHtmlPage, as block and challenge pages have none.
+// a source that needs no secret. Fails at stage token. A page without the
+// Next.js data script is kHtmlPage, because block and challenge pages have none.
 FetchResult<WebToken> fetch_embed_token(UpstreamCaller& caller, const ClientConfig& config,
                                         const CallContext& context);
 

@@ -1,10 +1,10 @@
 #include "spotify/totp.hpp"
 
 #include <array>
-
-#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+
+#include <fmt/format.h>
 
 namespace countryhub::spotify {
 namespace {

@@ -73,14 +73,14 @@ FetchResult<HttpResponse> UpstreamCaller::send(UpstreamCall call, HttpRequest re
   request.timeout_ms = cap_ms > 0 ? std::min(remaining, cap_ms) : remaining;
   request.proxy = context.proxy;
 
-  Result<HttpResponse> answer = transport_.perform(request);
-  if (!answer) {
+  Result<HttpResponse> result = transport_.perform(request);
+  if (!result) {
     log->warn("upstream_call stage={} call={} status=0 error=\"{}\"{} request_id={}",
-              stage_name(stage), name, answer.error().detail, extra, context.request_id);
+              stage_name(stage), name, result.error().detail, extra, context.request_id);
     return FetchFailure{Error::kTransport, stage,
-                        fmt::format("{} call failed: {}", name, answer.error().detail)};
+                        fmt::format("{} call failed: {}", name, result.error().detail)};
   }
-  const HttpResponse& response = *answer;
+  const HttpResponse& response = *result;
   const bool is_success = response.status >= 200 && response.status < 300;
   log->log(is_success ? spdlog::level::debug : spdlog::level::warn,
            "upstream_call stage={} call={} status={} latency_ms={} reused_connection={}{} "
@@ -92,7 +92,7 @@ FetchResult<HttpResponse> UpstreamCaller::send(UpstreamCall call, HttpRequest re
     recorder_->write_response(name, is_pathfinder ? std::string_view(context.country) : "",
                               response.status, response.body, has_tokens(call));
   }
-  return std::move(*answer);
+  return std::move(*result);
 }
 
 void UpstreamCaller::record_hub(std::string_view country, std::string_view body) {

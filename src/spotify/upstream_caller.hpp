@@ -28,7 +28,7 @@ std::string_view call_name(UpstreamCall call);
 // Returns the contract stage a failure of `call` is reported under.
 Stage call_stage(UpstreamCall call);
 
-// What all upstream calls made for one fetch_hub share.
+// Settings shared by all upstream calls of one fetch_hub.
 struct CallContext {
   std::string request_id;
   std::string country;  // upper case; names the recorded Pathfinder files
@@ -41,7 +41,7 @@ struct CallContext {
 };
 
 // Sends upstream calls through the transport within the fetch's deadline,
-// logs one `upstream_call` line per call and records every answer when a
+// logs one `upstream_call` line per call and records every response when a
 // recorder is set. Thread-safe.
 class UpstreamCaller {
  public:
@@ -49,12 +49,11 @@ class UpstreamCaller {
   UpstreamCaller(HttpTransport& transport, Recorder* recorder);
 
   // Sends `request` with the time left before the deadline, at most
-  // `cap_ms` when positive. Any HTTP status is returned as an answer; fails
-  // with kTransport at the call's stage when no answer arrived or no time is
+  // `cap_ms` when positive. Any HTTP status is returned as a response. Fails
+  // with kTransport at the call's stage when no response arrived or no time is
   // left. `log_fields` is appended to the log line (e.g. "hash=6c2e4b04").
-  FetchResult<HttpResponse> send(UpstreamCall call, HttpRequest request,
-                                 const CallContext& context, std::int64_t cap_ms = 0,
-                                 std::string_view log_fields = {});
+  FetchResult<HttpResponse> send(UpstreamCall call, HttpRequest request, const CallContext& context,
+                                 std::int64_t cap_ms = 0, std::string_view log_fields = {});
 
   // Records `body` as the replayable hub of `country`; does nothing when not
   // recording.

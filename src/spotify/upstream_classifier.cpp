@@ -110,21 +110,21 @@ FetchFailure classify_status(Stage stage, std::string_view call, const HttpRespo
   FetchFailure failure{Error::kUpstreamStatus, stage, "", 0, response.status};
   failure.retry_after_seconds = parse_retry_after(response.retry_after, time(nullptr));
   const std::string quoted = quote_body(response.body);
-  const std::string shown = quoted.empty() ? "empty body" : quoted;
+  const std::string body_text = quoted.empty() ? "empty body" : quoted;
   if (response.status == 429) {
     failure.kind = Error::kRateLimited;
-    failure.detail = fmt::format("{} answered HTTP 429 (Retry-After '{}'): {}", call,
-                                 response.retry_after, shown);
+    failure.detail = fmt::format("{} returned HTTP 429 (Retry-After '{}'): {}", call,
+                                 response.retry_after, body_text);
   } else if (looks_like_html(response.body, response.content_type)) {
     failure.kind = Error::kHtmlPage;
-    failure.detail = fmt::format("{} answered HTTP {} with an HTML page: {}", call,
-                                 response.status, shown);
+    failure.detail =
+        fmt::format("{} returned HTTP {} with an HTML page: {}", call, response.status, body_text);
   } else if (response.status == 401 || response.status == 403) {
     failure.kind = Error::kAuthFailed;
     failure.detail = fmt::format("{} rejected the credentials with HTTP {}: {}", call,
-                                 response.status, shown);
+                                 response.status, body_text);
   } else {
-    failure.detail = fmt::format("{} answered HTTP {}: {}", call, response.status, shown);
+    failure.detail = fmt::format("{} returned HTTP {}: {}", call, response.status, body_text);
   }
   return failure;
 }
@@ -133,10 +133,10 @@ FetchResult<boost::json::value> parse_json_body(Stage stage, std::string_view ca
                                                 const HttpResponse& response) {
   const std::string_view body = response.body;
   if (looks_like_html(body, response.content_type)) {
-    return FetchFailure{Error::kHtmlPage, stage,
-                        fmt::format("{} sent an HTML page where JSON was expected: {}", call,
-                                    quote_body(body)),
-                        0, response.status};
+    return FetchFailure{
+        Error::kHtmlPage, stage,
+        fmt::format("{} sent an HTML page where JSON was expected: {}", call, quote_body(body)), 0,
+        response.status};
   }
   if (!simdjson::validate_utf8(body.data(), body.size())) {
     return FetchFailure{Error::kInvalidUtf8, stage,
@@ -157,8 +157,9 @@ FetchResult<boost::json::value> parse_json_body(Stage stage, std::string_view ca
 FetchResult<std::string> request_country(std::string_view code) {
   const auto is_letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   if (code.size() != 2 || !is_letter(code[0]) || !is_letter(code[1])) {
-    return FetchFailure{Error::kCountryMismatch, Stage::kPathfinder,
-                        fmt::format("country code '{}' is not two ASCII letters", quote_body(code))};
+    return FetchFailure{
+        Error::kCountryMismatch, Stage::kPathfinder,
+        fmt::format("country code '{}' is not two ASCII letters", quote_body(code))};
   }
   return to_upper(code);
 }

@@ -11,8 +11,8 @@
 
 namespace countryhub::spotify {
 
-// Retry-After values above this are capped: a day is the longest Spotify has
-// been reported to send.
+// Retry-After values above this are capped, because a day is the longest
+// value reported from Spotify's Web API.
 inline constexpr std::int64_t kMaxRetryAfterSeconds = 86400;
 
 // Returns true for an HTML page: a `text/html` content type, or a body whose
@@ -28,10 +28,10 @@ std::int64_t parse_retry_after(std::string_view value, std::int64_t now_unix_sec
 // runs of spaces squeezed to one space, for error details and logs.
 std::string quote_body(std::string_view body);
 
-// Classifies an answer whose status is not 2xx, for the upstream `call`
-// ("token", "pathfinder_v2", ...): 429 is kRateLimited with its Retry-After;
-// an HTML page (a CDN block or challenge) is kHtmlPage; other 401 and 403
-// answers are kAuthFailed; everything else is kUpstreamStatus.
+// Classifies a response whose status is not 2xx, from the upstream `call`
+// ("token", "pathfinder_v2", ...). HTTP 429 is kRateLimited with its
+// Retry-After. An HTML page (a CDN block or challenge) is kHtmlPage, other
+// 401 and 403 responses are kAuthFailed, and everything else is kUpstreamStatus.
 FetchFailure classify_status(Stage stage, std::string_view call, const HttpResponse& response);
 
 // Parses a 2xx body that must be JSON. Fails with kHtmlPage for an HTML page,
@@ -45,9 +45,9 @@ FetchResult<boost::json::value> parse_json_body(Stage stage, std::string_view ca
 FetchResult<std::string> request_country(std::string_view code);
 
 // Normalizes a Pathfinder 2xx body and checks that the hub is the requested
-// country's. GraphQL errors, stale hashes and HTML pages are failures of
-// stage pathfinder (the gateway refused the query); bodies that cannot be
-// read or hold no usable hub, and a hub of another country, of stage parse.
+// country's. GraphQL errors, stale hashes and HTML pages fail at stage
+// pathfinder, because the gateway rejected the query. Bodies that cannot be
+// read or contain no usable hub, and another country's hub, fail at stage parse.
 FetchResult<HubDocument> read_hub_body(std::string_view body, const NormalizeOptions& options);
 
 }  // namespace countryhub::spotify

@@ -78,6 +78,7 @@ FetchResult<WebToken> WebTokenCache::mint(const CallContext& context) {
   const auto log = common::logger("spotify");
   FetchResult<WebToken> token = FetchFailure{Error::kAuthFailed, Stage::kToken, "no token source"};
   std::optional<FetchFailure> totp_failure;
+
   if (!config_.totp_secret.empty()) {
     token = fetch_totp_token(caller_, config_, context);
     if (!token) {
@@ -89,6 +90,7 @@ FetchResult<WebToken> WebTokenCache::mint(const CallContext& context) {
   if (!token) {
     token = fetch_embed_token(caller_, config_, context);
   }
+
   if (token) {
     log->info("token_minted source={} expires_in_s={} has_client_id={} request_id={}",
               token->source, (token->expires_at_ms - token->obtained_at_ms) / 1000,

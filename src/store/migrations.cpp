@@ -5,7 +5,7 @@
 namespace countryhub::store {
 namespace {
 
-constexpr std::array<std::string_view, 1> kSqliteMigrations = {
+constexpr std::array<std::string_view, 2> kSqliteMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id INTEGER PRIMARY KEY,
@@ -37,6 +37,20 @@ CREATE TABLE usage_daily (
   PRIMARY KEY (account_id, day)
 ) WITHOUT ROWID;
 CREATE INDEX usage_daily_month ON usage_daily(account_id, month);
+)sql",
+    R"sql(
+-- Responses of requests sent with an Idempotency-Key, replayed to repeats
+-- for 24 hours.
+CREATE TABLE idempotent_responses (
+  account_id INTEGER NOT NULL REFERENCES accounts(id),
+  idempotency_key TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  headers TEXT NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (account_id, idempotency_key)
+) WITHOUT ROWID;
+CREATE INDEX idempotent_responses_age ON idempotent_responses(created_at_ms);
 )sql",
 };
 

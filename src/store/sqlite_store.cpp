@@ -224,27 +224,57 @@ class SqliteStore final : public Store {
   }
 
   Result<ChargeOutcome> charge(const ChargeRequest& request) override {
-    return guarded([&]() -> Result<ChargeOutcome> {
-      // BEGIN IMMEDIATE takes the write lock before reading the total, so two
-      // concurrent charges cannot both see room for one more request.
+    auto outcomes = charge_batch(std::span<const ChargeRequest>(&request, 1));
+    if (!outcomes) {
+      return outcomes.error();
+    }
+    return outcomes->front();
+  }
+
+  Result<std::vector<ChargeOutcome>> charge_batch(
+      std::span<const ChargeRequest> charges) override {
+    return guarded([&]() -> Result<std::vector<ChargeOutcome>> {
+      // BEGIN IMMEDIATE takes the write lock before reading the totals, so no
+      // other process can slip a charge between the check and the write.
       Transaction transaction(*this);
-      if (request.max_month_credits >= 0) {
-        const std::int64_t used = read_month_credits(request.account_id, request.month);
-        if (used + request.credits > request.max_month_credits) {
-          return ChargeOutcome::kOverLimit;
-        }
+      std::vector<ChargeOutcome> outcomes;
+      outcomes.reserve(charges.size());
+      for (const ChargeRequest& request : charges) {
+        outcomes.push_back(apply_charge(request));
       }
-      SqliteStatement upsert(db_,
-                             "INSERT INTO usage_daily (account_id, day, month, credits, requests) "
-                             "VALUES (?, ?, ?, ?, 1) ON CONFLICT (account_id, day) DO UPDATE SET "
-                             "credits = credits + excluded.credits, requests = requests + 1");
-      upsert.bind(1, request.account_id)
-          .bind(2, request.day)
-          .bind(3, request.month)
-          .bind(4, request.credits);
-      upsert.step();
       transaction.commit();
-      return ChargeOutcome::kCharged;
+      return outcomes;
+    });
+  }
+
+  Result<std::int64_t> day_credits(std::int64_t account_id, std::string_view day) override {
+    return guarded([&]() -> Result<std::int64_t> { return read_day_credits(account_id, day); });
+  }
+
+  Result<IdempotentResponse> find_idempotent_response(std::int64_t account_id,
+                                                      std::string_view idempotency_key,
+                                                      std::int64_t not_before_ms) override {
+    return guarded([&]() -> Result<IdempotentResponse> {
+      SqliteStatement select(db_,
+                             "SELECT created_at_ms, status, headers, body FROM "
+                             "idempotent_responses WHERE account_id = ? AND idempotency_key = ? "
+                             "AND created_at_ms >= ?");
+      select.bind(1, account_id).bind(2, idempotency_key).bind(3, not_before_ms);
+      if (!select.step()) {
+        return StoreError{Error::kNotFound, "no stored response for this idempotency key"};
+      }
+      return IdempotentResponse{std::string(idempotency_key), select.column_int(0),
+                                static_cast<int>(select.column_int(1)), select.column_text(2),
+                                select.column_text(3)};
+    });
+  }
+
+  Result<std::int64_t> purge_idempotent_responses(std::int64_t before_ms) override {
+    return guarded([&]() -> Result<std::int64_t> {
+      SqliteStatement remove(db_, "DELETE FROM idempotent_responses WHERE created_at_ms < ?");
+      remove.bind(1, before_ms);
+      remove.step();
+      return static_cast<std::int64_t>(sqlite3_changes(db_));
     });
   }
 
@@ -315,6 +345,54 @@ class SqliteStore final : public Store {
       sqlite3_free(message);
       throw SqliteError{sqlite3_extended_errcode(db_), std::move(text)};
     }
+  }
+
+  // Checks one charge against its ceilings and records it; runs inside the
+  // caller's transaction.
+  ChargeOutcome apply_charge(const ChargeRequest& request) {
+    if (request.max_month_credits >= 0 &&
+        read_month_credits(request.account_id, request.month) + request.credits >
+            request.max_month_credits) {
+      return ChargeOutcome::kOverMonthLimit;
+    }
+    if (request.max_day_credits >= 0 &&
+        read_day_credits(request.account_id, request.day) + request.credits >
+            request.max_day_credits) {
+      return ChargeOutcome::kOverDayLimit;
+    }
+    SqliteStatement upsert(db_,
+                           "INSERT INTO usage_daily (account_id, day, month, credits, requests) "
+                           "VALUES (?, ?, ?, ?, 1) ON CONFLICT (account_id, day) DO UPDATE SET "
+                           "credits = credits + excluded.credits, requests = requests + 1");
+    upsert.bind(1, request.account_id)
+        .bind(2, request.day)
+        .bind(3, request.month)
+        .bind(4, request.credits);
+    upsert.step();
+    if (request.response) {
+      const IdempotentResponse& response = *request.response;
+      SqliteStatement insert(db_,
+                             "INSERT OR REPLACE INTO idempotent_responses (account_id, "
+                             "idempotency_key, created_at_ms, status, headers, body) "
+                             "VALUES (?, ?, ?, ?, ?, ?)");
+      insert.bind(1, request.account_id)
+          .bind(2, response.idempotency_key)
+          .bind(3, response.created_at_ms)
+          .bind(4, std::int64_t{response.status})
+          .bind(5, response.headers)
+          .bind(6, response.body);
+      insert.step();
+    }
+    return ChargeOutcome::kCharged;
+  }
+
+  std::int64_t read_day_credits(std::int64_t account_id, std::string_view day) {
+    SqliteStatement select(db_,
+                           "SELECT COALESCE(SUM(credits), 0) FROM usage_daily "
+                           "WHERE account_id = ? AND day = ?");
+    select.bind(1, account_id).bind(2, day);
+    select.step();
+    return select.column_int(0);
   }
 
   std::int64_t read_month_credits(std::int64_t account_id, std::string_view month) {

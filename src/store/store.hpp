@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,7 +13,16 @@
 
 namespace countryhub::store {
 
-// A charge to commit: credits added to an account's day, with the ceiling
+// A response stored under an Idempotency-Key, replayed to repeats.
+struct IdempotentResponse {
+  std::string idempotency_key;
+  std::int64_t created_at_ms = 0;
+  int status = 0;
+  std::string headers;  // "Name: value" lines joined by '\n'
+  std::string body;
+};
+
+// A charge to commit: credits added to an account's day, with the ceilings
 // the account's usage in the period must not pass.
 struct ChargeRequest {
   std::int64_t account_id = 0;
@@ -20,9 +31,14 @@ struct ChargeRequest {
   std::string month;  // UTC month of the charge, YYYY-MM; the period of `max_month_credits`
   // Refuse the charge when the month's credits would exceed this; negative: no ceiling.
   std::int64_t max_month_credits = -1;
+  // Refuse the charge when the day's credits would exceed this; negative: no ceiling.
+  std::int64_t max_day_credits = -1;
+  // Stored in the same transaction as the charge, so a repeat finds the
+  // response exactly when the charge was made.
+  std::optional<IdempotentResponse> response;
 };
 
-enum class ChargeOutcome { kCharged, kOverLimit };
+enum class ChargeOutcome { kCharged, kOverMonthLimit, kOverDayLimit };
 
 // Persistent state of accounts, keys and usage. Implementations are
 // thread-safe; every write is durable when the call returns.
@@ -51,9 +67,22 @@ class Store {
   // Adds the charge unless it would pass the ceiling; atomic with respect to
   // concurrent charges of the same account.
   virtual Result<ChargeOutcome> charge(const ChargeRequest& charge) = 0;
+  // Commits several charges in one transaction (one disk sync), each checked
+  // against its ceilings in order; outcomes are in the order of `charges`.
+  virtual Result<std::vector<ChargeOutcome>> charge_batch(std::span<const ChargeRequest> charges) = 0;
   virtual Result<std::int64_t> month_credits(std::int64_t account_id, std::string_view month) = 0;
   virtual Result<std::vector<DailyUsage>> daily_usage(std::int64_t account_id,
                                                       std::string_view month) = 0;
+
+  // Returns the credits charged to the account on `day` (YYYY-MM-DD).
+  virtual Result<std::int64_t> day_credits(std::int64_t account_id, std::string_view day) = 0;
+
+  // Finds a stored response created at or after `not_before_ms`; kNotFound otherwise.
+  virtual Result<IdempotentResponse> find_idempotent_response(std::int64_t account_id,
+                                                              std::string_view idempotency_key,
+                                                              std::int64_t not_before_ms) = 0;
+  // Deletes stored responses created before `before_ms`; returns how many.
+  virtual Result<std::int64_t> purge_idempotent_responses(std::int64_t before_ms) = 0;
 
   // Checks that the database answers a trivial query.
   virtual Result<void> ping() = 0;

@@ -11,8 +11,6 @@ namespace {
 
 class BillingFlowTest : public ServiceTest {
  protected:
-  // Spends credits of the account directly in the store, as earlier
-  // requests of this month would have.
   // Returns today's UTC day and month as YYYY-MM-DD and YYYY-MM.
   static std::pair<std::string, std::string> today() {
     const std::time_t now = std::time(nullptr);
@@ -24,14 +22,17 @@ class BillingFlowTest : public ServiceTest {
   }
 
   // Spends credits of the account directly in the store, as earlier
-  // requests of this month would have.
-  void spend(const std::string& email, std::int64_t credits) {
+  // requests would have: on another day of this month, so that the daily
+  // cap is not touched, or today.
+  void spend(const std::string& email, std::int64_t credits, bool is_today = false) {
     auto store = store::open_store(database());
     ASSERT_TRUE(store) << store.error().detail;
     auto account = (*store)->find_account(email);
     ASSERT_TRUE(account);
     const auto [day, month] = today();
-    ASSERT_TRUE((*store)->charge(store::ChargeRequest{account->id, credits, day, month, -1}));
+    const std::string other_day = month + (day.ends_with("-01") ? "-28" : "-01");
+    ASSERT_TRUE((*store)->charge(
+        store::ChargeRequest{account->id, credits, is_today ? day : other_day, month, -1, -1, {}}));
   }
 
   std::int64_t month_credits(const std::string& email) {
@@ -86,6 +87,24 @@ TEST_F(BillingFlowTest, TheLastThreeCreditsStillServeOneRequest) {
   EXPECT_EQ(last.headers.at("x-credits-remaining"), "0");
   EXPECT_EQ(get_hub("", key).status, 429);
   EXPECT_EQ(month_credits("gil@example.com"), 2000);
+}
+
+TEST_F(BillingFlowTest, DailyCapStopsRequestsUntilMidnight) {
+  const std::string key = account_with_key("dee@example.com", "free");
+  spend("dee@example.com", 495, true);
+  start_replaying_service();
+
+  const HttpReply last = get_hub("", key);
+  ASSERT_EQ(last.status, 200) << last.body;
+  const HttpReply capped = get_hub("", key);
+
+  EXPECT_EQ(capped.status, 429);
+  EXPECT_EQ(error_of(capped), "daily_cap_reached");
+  const std::int64_t retry_after = std::stoll(capped.headers.at("retry-after"));
+  EXPECT_GT(retry_after, 0);
+  EXPECT_LE(retry_after, 86400);
+  EXPECT_NE(body_of(capped).at("msg").as_string().find("Free"), std::string::npos);
+  EXPECT_EQ(month_credits("dee@example.com"), 498);
 }
 
 TEST_F(BillingFlowTest, ProPlanGoesIntoOverage) {

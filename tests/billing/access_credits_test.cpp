@@ -1,0 +1,263 @@
+#include "billing/access.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "billing/accounts.hpp"
+#include "billing/periods.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace countryhub::billing {
+namespace {
+
+// 2026-03-10T12:00:00Z.
+constexpr std::int64_t kStartMs = 1'773'144'000'000;
+// 2026-03-31T23:59:59.999Z, the last millisecond of March.
+constexpr std::int64_t kMarchLastMs = 1'775'001'599'999;
+
+class AccessCreditsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device random;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("countryhub-credits-" + std::to_string(random()) + std::to_string(random()));
+    ASSERT_TRUE(std::filesystem::create_directory(dir_));
+    auto opened = store::open_sqlite_store((dir_ / "countryhub.db").string());
+    ASSERT_TRUE(opened) << opened.error().detail;
+    store_ = std::move(*opened);
+    // The atomic lets the clock be read from several threads at once.
+    const common::Clock clock = [this] { return now_ms_.load(); };
+    manager_ = std::make_unique<AccountManager>(*store_, clock);
+    access_ = std::make_unique<Access>(*store_, clock);
+  }
+
+  void TearDown() override {
+    access_.reset();
+    manager_.reset();
+    store_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  // Creates an account with one key and returns it as authenticated.
+  Caller caller_on(const std::string& plan, bool has_overage) {
+    const std::string email = plan + (has_overage ? "-overage" : "") + "@example.com";
+    auto account = manager_->create_account(email, plan, has_overage);
+    EXPECT_TRUE(account) << account.error().message;
+    auto issued = manager_->create_key(email);
+    EXPECT_TRUE(issued) << issued.error().message;
+    auto caller = access_->authenticate(issued ? issued->key : "");
+    EXPECT_TRUE(caller) << caller.error().message;
+    return caller ? *caller : Caller{};
+  }
+
+  // Records `credits` already used today, with no ceiling.
+  void use_credits(const Caller& caller, std::int64_t credits) {
+    const Periods periods = periods_at(now_ms_);
+    store::ChargeRequest charge;
+    charge.account_id = caller.account.id;
+    charge.credits = credits;
+    charge.day = periods.day;
+    charge.month = periods.month;
+    auto outcome = store_->charge(charge);
+    ASSERT_TRUE(outcome) << outcome.error().detail;
+    ASSERT_EQ(*outcome, store::ChargeOutcome::kCharged);
+  }
+
+  std::int64_t month_credits(const Caller& caller, const std::string& month) {
+    auto credits = store_->month_credits(caller.account.id, month);
+    EXPECT_TRUE(credits) << credits.error().detail;
+    return credits ? *credits : -1;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<AccountManager> manager_;
+  std::unique_ptr<Access> access_;
+  std::atomic<std::int64_t> now_ms_{kStartMs};
+};
+
+TEST_F(AccessCreditsTest, FreeAllowsRequestThatReachesIncluded) {
+  const Caller caller = caller_on("free", false);
+  use_credits(caller, 1997);
+
+  auto balance = access_->check_credits(caller);
+  ASSERT_TRUE(balance) << balance.error().message;
+  EXPECT_EQ(balance->included, 2000);
+  EXPECT_EQ(balance->used, 1997);
+  EXPECT_EQ(balance->remaining, 3);
+}
+
+TEST_F(AccessCreditsTest, FreeRefusesRequestPastIncluded) {
+  const Caller caller = caller_on("free", false);
+  use_credits(caller, 1998);
+
+  auto balance = access_->check_credits(caller);
+  ASSERT_FALSE(balance);
+  EXPECT_EQ(balance.error().kind, Error::kCreditsExhausted);
+  EXPECT_NE(balance.error().message.find("Free"), std::string::npos) << balance.error().message;
+  // From 2026-03-10T12:00:00Z to 2026-04-01T00:00:00Z.
+  EXPECT_EQ(balance.error().retry_after_seconds, 21 * 86'400 + 12 * 3'600);
+}
+
+TEST_F(AccessCreditsTest, FreeIgnoresOverageSwitch) {
+  const Caller caller = caller_on("free", true);
+  use_credits(caller, 1998);
+
+  auto balance = access_->check_credits(caller);
+  ASSERT_FALSE(balance);
+  EXPECT_EQ(balance.error().kind, Error::kCreditsExhausted);
+}
+
+TEST_F(AccessCreditsTest, ProIsNeverRefused) {
+  const Caller caller = caller_on("pro", false);
+  use_credits(caller, 400'000);
+
+  auto at_included = access_->check_credits(caller);
+  ASSERT_TRUE(at_included) << at_included.error().message;
+  EXPECT_EQ(at_included->remaining, 0);
+
+  use_credits(caller, 4'600'000);
+  auto far_past = access_->check_credits(caller);
+  ASSERT_TRUE(far_past) << far_past.error().message;
+  EXPECT_EQ(far_past->used, 5'000'000);
+  EXPECT_EQ(far_past->remaining, 0);
+
+  auto receipt = access_->charge_request(caller);
+  ASSERT_TRUE(receipt) << receipt.error().message;
+  EXPECT_EQ(receipt->balance.used, 5'000'003);
+}
+
+TEST_F(AccessCreditsTest, StarterFollowsOverageSwitch) {
+  const Caller without = caller_on("starter", false);
+  const Caller with = caller_on("starter", true);
+  use_credits(without, 20'000);
+  use_credits(with, 20'000);
+
+  auto refused = access_->check_credits(without);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, Error::kCreditsExhausted);
+  EXPECT_EQ(access_->charge_request(without).error().kind, Error::kCreditsExhausted);
+
+  auto allowed = access_->check_credits(with);
+  ASSERT_TRUE(allowed) << allowed.error().message;
+  auto receipt = access_->charge_request(with);
+  ASSERT_TRUE(receipt) << receipt.error().message;
+  EXPECT_EQ(receipt->balance.used, 20'003);
+  EXPECT_EQ(receipt->balance.remaining, 0);
+}
+
+TEST_F(AccessCreditsTest, ChargeAddsThreeCreditsToToday) {
+  const Caller caller = caller_on("free", false);
+
+  auto receipt = access_->charge_request(caller);
+  ASSERT_TRUE(receipt) << receipt.error().message;
+  EXPECT_EQ(receipt->charged, 3);
+  EXPECT_EQ(receipt->balance.included, 2000);
+  EXPECT_EQ(receipt->balance.used, 3);
+  EXPECT_EQ(receipt->balance.remaining, 1997);
+
+  auto days = store_->daily_usage(caller.account.id, "2026-03");
+  ASSERT_TRUE(days) << days.error().detail;
+  ASSERT_EQ(days->size(), 1u);
+  EXPECT_EQ((*days)[0].day, "2026-03-10");
+  EXPECT_EQ((*days)[0].credits, 3);
+  EXPECT_EQ((*days)[0].requests, 1);
+}
+
+TEST_F(AccessCreditsTest, ChargeMayReachIncludedExactly) {
+  const Caller caller = caller_on("free", false);
+  use_credits(caller, 1997);
+
+  auto receipt = access_->charge_request(caller);
+  ASSERT_TRUE(receipt) << receipt.error().message;
+  EXPECT_EQ(receipt->balance.used, 2000);
+  EXPECT_EQ(receipt->balance.remaining, 0);
+
+  auto next = access_->charge_request(caller);
+  ASSERT_FALSE(next);
+  EXPECT_EQ(next.error().kind, Error::kCreditsExhausted);
+}
+
+TEST_F(AccessCreditsTest, RefusedChargeLeavesUsage) {
+  const Caller caller = caller_on("free", false);
+  use_credits(caller, 1998);
+
+  auto receipt = access_->charge_request(caller);
+  ASSERT_FALSE(receipt);
+  EXPECT_EQ(receipt.error().kind, Error::kCreditsExhausted);
+  EXPECT_EQ(month_credits(caller, "2026-03"), 1998);
+}
+
+TEST_F(AccessCreditsTest, CreditsRenewAtUtcMonthStart) {
+  now_ms_ = kMarchLastMs;
+  const Caller caller = caller_on("free", false);
+  use_credits(caller, 2000);
+
+  auto refused = access_->check_credits(caller);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().retry_after_seconds, 1);
+
+  now_ms_ = kMarchLastMs + 1;
+  auto renewed = access_->check_credits(caller);
+  ASSERT_TRUE(renewed) << renewed.error().message;
+  EXPECT_EQ(renewed->used, 0);
+  auto receipt = access_->charge_request(caller);
+  ASSERT_TRUE(receipt) << receipt.error().message;
+  EXPECT_EQ(month_credits(caller, "2026-04"), 3);
+  EXPECT_EQ(month_credits(caller, "2026-03"), 2000);
+}
+
+TEST_F(AccessCreditsTest, ChargeFailureIsStoreFailure) {
+  Caller ghost = caller_on("pro", false);
+  // No account has this id, so the usage row breaks the foreign key.
+  ghost.account.id += 1000;
+
+  auto receipt = access_->charge_request(ghost);
+  ASSERT_FALSE(receipt);
+  EXPECT_EQ(receipt.error().kind, Error::kStoreFailed);
+}
+
+TEST_F(AccessCreditsTest, ConcurrentChargesStopAtIncluded) {
+  const Caller caller = caller_on("free", false);
+  // Room for exactly ten requests of 3 credits; 40 are attempted.
+  use_credits(caller, 1970);
+
+  std::atomic<int> charged{0};
+  std::atomic<int> exhausted{0};
+  std::atomic<int> other_errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) {
+        auto receipt = access_->charge_request(caller);
+        if (receipt) {
+          ++charged;
+        } else if (receipt.error().kind == Error::kCreditsExhausted) {
+          ++exhausted;
+        } else {
+          ++other_errors;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+
+  EXPECT_EQ(charged.load(), 10);
+  EXPECT_EQ(exhausted.load(), 30);
+  EXPECT_EQ(other_errors.load(), 0);
+  EXPECT_EQ(month_credits(caller, "2026-03"), 2000);
+}
+
+}  // namespace
+}  // namespace countryhub::billing
