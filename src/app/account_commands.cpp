@@ -7,6 +7,7 @@
 
 #include "billing/accounts.hpp"
 #include "billing/periods.hpp"
+#include "billing/usage_report.hpp"
 #include "common/logging.hpp"
 #include "spotify/hub_json.hpp"
 #include "store/store.hpp"
@@ -100,8 +101,48 @@ int rotate_key(billing::AccountManager& manager, const AccountCommandOptions& op
   return 0;
 }
 
-int run_with_manager(const CLI::App& app, billing::AccountManager& manager,
+std::string or_none(const std::optional<std::int64_t>& value) {
+  return value ? std::to_string(*value) : "none";
+}
+
+// Prints the same figures as GET /api/v1/account/usage, as a table.
+int print_usage(store::Store& store, billing::AccountManager& manager,
+                const AccountCommandOptions& options) {
+  auto account = manager.find_account(options.email);
+  if (!account) {
+    return fail("usage", account.error());
+  }
+  const auto plan = billing::find_plan(account->plan);
+  if (!plan) {
+    fmt::print(stderr, "countryhub usage: account has unknown plan '{}'\n", account->plan);
+    return 1;
+  }
+  auto report = billing::usage_report(store, *account, *plan, common::now_epoch_ms());
+  if (!report) {
+    return fail("usage", report.error());
+  }
+  fmt::print("account      {} (plan {}, overage {})\n", account->email, plan->name,
+             report->has_overage ? "on" : "off");
+  fmt::print("period       {} ({} to {})\n", report->periods.month,
+             spotify::format_rfc3339_ms(report->periods.month_start_ms),
+             spotify::format_rfc3339_ms(report->periods.month_end_ms));
+  fmt::print("credits      included {}  used {}  remaining {}\n", report->included, report->used,
+             report->remaining);
+  fmt::print("overage      {} credits  ${}\n", report->overage_credits, report->overage_cost_usd);
+  fmt::print("today        {} credits  cap {}  remaining {}\n", report->today_credits,
+             or_none(report->daily_cap), or_none(report->today_remaining));
+  fmt::print("\n{:<12} {:>10} {:>10}\n", "DAY", "CREDITS", "REQUESTS");
+  for (const store::DailyUsage& day : report->days) {
+    fmt::print("{:<12} {:>10} {:>10}\n", day.day, day.credits, day.requests);
+  }
+  return 0;
+}
+
+int run_with_manager(const CLI::App& app, store::Store& store, billing::AccountManager& manager,
                      const AccountCommandOptions& options) {
+  if (app.got_subcommand("usage")) {
+    return print_usage(store, manager, options);
+  }
   const CLI::App* accounts = app.get_subcommand("accounts");
   const CLI::App* keys = app.get_subcommand("keys");
   if (accounts->got_subcommand("create")) {
@@ -187,14 +228,19 @@ void add_account_commands(CLI::App& app, Settings& settings, AccountCommandOptio
   key_rotate->add_option("--grace", options.grace,
                          "How long the old key stays valid: 0 (revoke now), 90s, 15m, 24h, 7d")
       ->capture_default_str();
-  for (CLI::App* command : {create, update, show, key_create, key_list, key_revoke, key_rotate}) {
+  CLI::App* usage = app.add_subcommand(
+      "usage", "Print an account's usage this UTC month (as GET /api/v1/account/usage)");
+  usage->add_option("EMAIL", options.email, "Account email")->required();
+  for (CLI::App* command :
+       {create, update, show, key_create, key_list, key_revoke, key_rotate, usage}) {
     add_settings_options(*command, settings, SettingsScope::kStore);
   }
 }
 
 std::optional<int> run_account_command(const CLI::App& app, const Settings& settings,
                                        const AccountCommandOptions& options) {
-  if (!app.got_subcommand("accounts") && !app.got_subcommand("keys")) {
+  if (!app.got_subcommand("accounts") && !app.got_subcommand("keys") &&
+      !app.got_subcommand("usage")) {
     return std::nullopt;
   }
   common::configure_logging(settings.log_level);
@@ -205,7 +251,7 @@ std::optional<int> run_account_command(const CLI::App& app, const Settings& sett
     return 1;
   }
   billing::AccountManager manager(**store, common::system_clock());
-  return run_with_manager(app, manager, options);
+  return run_with_manager(app, **store, manager, options);
 }
 
 }  // namespace countryhub::app

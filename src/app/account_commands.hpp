@@ -22,8 +22,9 @@ struct AccountCommandOptions {
   std::string grace = "0";
 };
 
-// Registers `accounts create|update|show` and `keys create|list|revoke|rotate`
-// on `app`; each reads the store settings (--database, environment, file).
+// Registers `accounts create|update|show`, `keys create|list|revoke|rotate`
+// and `usage` on `app`; each reads the store settings (--database,
+// environment, file).
 void add_account_commands(CLI::App& app, Settings& settings, AccountCommandOptions& options);
 
 // Runs the account or key subcommand that was parsed, if any: returns its

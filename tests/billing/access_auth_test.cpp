@@ -1,5 +1,3 @@
-#include "billing/access.hpp"
-
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -11,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "billing/access.hpp"
 #include "billing/accounts.hpp"
 #include "billing/api_key.hpp"
 #include "store/sqlite_store.hpp"
@@ -36,7 +35,8 @@ class ObservedStore final : public store::Store {
   }
 
   store::Result<store::AccountRecord> create_account(std::string_view email, std::string_view plan,
-                                                     bool has_overage, std::int64_t now_ms) override {
+                                                     bool has_overage,
+                                                     std::int64_t now_ms) override {
     return inner_.create_account(email, plan, has_overage, now_ms);
   }
   store::Result<store::AccountRecord> find_account(std::string_view email) override {
@@ -82,8 +82,7 @@ class ObservedStore final : public store::Store {
                                                             std::string_view month) override {
     return inner_.daily_usage(account_id, month);
   }
-  store::Result<std::int64_t> day_credits(std::int64_t account_id,
-                                          std::string_view day) override {
+  store::Result<std::int64_t> day_credits(std::int64_t account_id, std::string_view day) override {
     return inner_.day_credits(account_id, day);
   }
   store::Result<store::IdempotentResponse> find_idempotent_response(
@@ -162,12 +161,7 @@ TEST_F(AccessAuthTest, MalformedKeysSkipStore) {
   std::string bad_checksum = key_;
   bad_checksum.back() = bad_checksum.back() == 'a' ? 'b' : 'a';
   const std::string cases[] = {
-      "chub_short",
-      "not-a-key",
-      key_.substr(0, 42),
-      key_ + "x",
-      "Bearer " + key_,
-      bad_checksum,
+      "chub_short", "not-a-key", key_.substr(0, 42), key_ + "x", "Bearer " + key_, bad_checksum,
   };
   for (const std::string& key : cases) {
     EXPECT_EQ(rejection_of(key), Error::kInvalidKey) << key;

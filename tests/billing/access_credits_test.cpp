@@ -1,5 +1,3 @@
-#include "billing/access.hpp"
-
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "billing/access.hpp"
 #include "billing/accounts.hpp"
 #include "billing/periods.hpp"
 #include "store/sqlite_store.hpp"
@@ -96,7 +95,7 @@ TEST_F(AccessCreditsTest, FreeAllowsRequestThatReachesIncluded) {
   EXPECT_EQ(balance->remaining, 3);
 }
 
-TEST_F(AccessCreditsTest, FreeRefusesRequestPastIncluded) {
+TEST_F(AccessCreditsTest, FreeRejectsRequestPastIncluded) {
   const Caller caller = caller_on("free", false);
   use_credits(caller, 1998);
 
@@ -117,7 +116,7 @@ TEST_F(AccessCreditsTest, FreeIgnoresOverageSwitch) {
   EXPECT_EQ(balance.error().kind, Error::kCreditsExhausted);
 }
 
-TEST_F(AccessCreditsTest, ProIsNeverRefused) {
+TEST_F(AccessCreditsTest, ProIsNeverRejected) {
   const Caller caller = caller_on("pro", false);
   use_credits(caller, 400'000);
 
@@ -142,9 +141,9 @@ TEST_F(AccessCreditsTest, StarterFollowsOverageSwitch) {
   use_credits(without, 20'000);
   use_credits(with, 20'000);
 
-  auto refused = access_->check_credits(without);
-  ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().kind, Error::kCreditsExhausted);
+  auto rejected = access_->check_credits(without);
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.error().kind, Error::kCreditsExhausted);
   EXPECT_EQ(access_->charge_request(without).error().kind, Error::kCreditsExhausted);
 
   auto allowed = access_->check_credits(with);
@@ -187,7 +186,7 @@ TEST_F(AccessCreditsTest, ChargeMayReachIncludedExactly) {
   EXPECT_EQ(next.error().kind, Error::kCreditsExhausted);
 }
 
-TEST_F(AccessCreditsTest, RefusedChargeLeavesUsage) {
+TEST_F(AccessCreditsTest, RejectedChargeLeavesUsage) {
   const Caller caller = caller_on("free", false);
   use_credits(caller, 1998);
 
@@ -202,9 +201,9 @@ TEST_F(AccessCreditsTest, CreditsRenewAtUtcMonthStart) {
   const Caller caller = caller_on("free", false);
   use_credits(caller, 2000);
 
-  auto refused = access_->check_credits(caller);
-  ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().retry_after_seconds, 1);
+  auto rejected = access_->check_credits(caller);
+  ASSERT_FALSE(rejected);
+  EXPECT_EQ(rejected.error().retry_after_seconds, 1);
 
   now_ms_ = kMarchLastMs + 1;
   auto renewed = access_->check_credits(caller);
@@ -228,7 +227,7 @@ TEST_F(AccessCreditsTest, ChargeFailureIsStoreFailure) {
 
 TEST_F(AccessCreditsTest, ConcurrentChargesStopAtIncluded) {
   const Caller caller = caller_on("free", false);
-  // Room for exactly ten requests of 3 credits; 40 are attempted.
+  // Room for exactly ten requests of 3 credits, and 40 are attempted.
   use_credits(caller, 1970);
 
   std::atomic<int> charged{0};

@@ -59,16 +59,16 @@ TEST(ParseDurationSeconds, RejectsCountsWhoseProductOverflows) {
 }
 
 TEST(IsPlausibleEmail, AcceptsAddresses) {
-  for (const char* email : {"a@b", "ada@example.com", "Ada.Lovelace+api@Example.COM",
-                            "x@sub.domain.example"}) {
+  for (const char* email :
+       {"a@b", "ada@example.com", "Ada.Lovelace+api@Example.COM", "x@sub.domain.example"}) {
     EXPECT_TRUE(is_plausible_email(email)) << email;
   }
 }
 
 TEST(IsPlausibleEmail, RejectsOtherText) {
-  for (const char* email : {"", "ada", "@example.com", "ada@", "a@b@c", "ada @example.com",
-                            "ada@example.com ", "ada@exa\tmple.com", "ada@exa\nmple.com",
-                            "ada@exa\x7fmple.com"}) {
+  for (const char* email :
+       {"", "ada", "@example.com", "ada@", "a@b@c", "ada @example.com", "ada@example.com ",
+        "ada@exa\tmple.com", "ada@exa\nmple.com", "ada@exa\x7fmple.com"}) {
     EXPECT_FALSE(is_plausible_email(email)) << "'" << email << "'";
   }
 }

@@ -39,7 +39,7 @@ class AccountManagerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ignored);
   }
 
-  // Creates the fixture's account with `key_count` keys; the last is active.
+  // Creates the fixture's account with `key_count` keys, the last one active.
   std::vector<IssuedKey> account_with_keys(int key_count) {
     auto account = manager_->create_account(kEmail, "growth", false);
     EXPECT_TRUE(account) << account.error().message;
@@ -81,7 +81,8 @@ TEST_F(AccountManagerTest, CreatesAccountWithLowerCaseEmailAndPlan) {
 }
 
 TEST_F(AccountManagerTest, RejectsBadEmail) {
-  for (const char* email : {"", "no-at-sign", "@example.com", "ada@", "a@b@c", "ada @example.com"}) {
+  for (const char* email :
+       {"", "no-at-sign", "@example.com", "ada@", "a@b@c", "ada @example.com"}) {
     auto created = manager_->create_account(email, "free", false);
     ASSERT_FALSE(created) << email;
     EXPECT_EQ(created.error().kind, Error::kInvalidArgument) << email;
@@ -218,7 +219,7 @@ TEST_F(AccountManagerTest, RevokeOfUnknownKeyIsReported) {
   const auto keys = account_with_keys(1);
   ASSERT_EQ(keys.size(), 1u);
 
-  // The whole key is no reference: only its id or display prefix is.
+  // Only a key's id or display prefix names it, never the whole key.
   for (const std::string& ref : {std::string("9999"), std::string("chub_nothere"), keys[0].key}) {
     auto revoked = manager_->revoke_key(kEmail, ref);
     ASSERT_FALSE(revoked) << ref;

@@ -10,8 +10,8 @@
 namespace countryhub::billing {
 namespace {
 
-// Returns the epoch milliseconds of an RFC 3339 UTC time; fails the test on
-// a typo in the text.
+// Returns the epoch milliseconds of an RFC 3339 UTC time, and fails the
+// test on a typo in the text.
 std::int64_t utc_ms(std::string_view text) {
   const auto parsed = common::parse_rfc3339_utc_ms(text);
   EXPECT_TRUE(parsed) << text;

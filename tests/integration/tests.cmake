@@ -26,3 +26,8 @@ countryhub_test(upstream_integration_tests
   SOURCES integration/upstream_errors_test.cpp
   LIBS countryhub_service_support countryhub_fake_spotify_support Boost::json)
 add_dependencies(upstream_integration_tests countryhub)
+
+countryhub_test(limits_integration_tests
+  SOURCES integration/limits_test.cpp
+  LIBS countryhub_service_support countryhub_fake_spotify_support countryhub_store Boost::json)
+add_dependencies(limits_integration_tests countryhub)

@@ -88,7 +88,7 @@ TEST_F(MigrationsTest, FreshDatabaseGetsLatestVersion) {
   EXPECT_EQ(raw.query_int("PRAGMA user_version"), latest_version());
   for (const char* table : {"accounts", "api_keys", "usage_daily"}) {
     EXPECT_EQ(raw.query_int(std::string("SELECT COUNT(*) FROM sqlite_master WHERE type = "
-                                         "'table' AND name = '") +
+                                        "'table' AND name = '") +
                             table + "'"),
               1)
         << table;

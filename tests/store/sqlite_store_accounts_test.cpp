@@ -1,11 +1,11 @@
-#include "store/sqlite_store.hpp"
-
 #include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "store/sqlite_store.hpp"
 
 namespace countryhub::store {
 namespace {
@@ -63,7 +63,7 @@ TEST_F(SqliteStoreAccountsTest, KeepsEmailCaseAsStored) {
   ASSERT_TRUE(found) << found.error().detail;
   EXPECT_EQ(found->email, "Ada.Lovelace@Example.COM");
 
-  // The store compares emails byte for byte; AccountManager lower-cases
+  // The store compares emails byte for byte. AccountManager lower-cases
   // them before they reach it.
   auto other_case = store_->find_account("ada.lovelace@example.com");
   ASSERT_FALSE(other_case);
@@ -77,9 +77,9 @@ TEST_F(SqliteStoreAccountsTest, DuplicateEmailIsConflict) {
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().kind, Error::kConflict);
 
-  auto kept = store_->find_account("twice@example.com");
-  ASSERT_TRUE(kept) << kept.error().detail;
-  EXPECT_EQ(kept->plan, "free");
+  auto stored = store_->find_account("twice@example.com");
+  ASSERT_TRUE(stored) << stored.error().detail;
+  EXPECT_EQ(stored->plan, "free");
   EXPECT_TRUE(store_->create_account("other@example.com", "free", false, 3));
 }
 

@@ -1,5 +1,3 @@
-#include "store/sqlite_store.hpp"
-
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +8,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "store/sqlite_store.hpp"
 
 namespace countryhub::store {
 namespace {
@@ -51,7 +51,7 @@ class SqliteStoreChargeTest : public ::testing::Test {
 
   std::string db_path() const { return (dir_ / "countryhub.db").string(); }
 
-  // Charges `credits` to the fixture's account on `day`; the month is the
+  // Charges `credits` to the fixture's account on `day`. The month is the
   // day's first seven characters.
   ChargeOutcome charge(std::int64_t credits, const std::string& day,
                        std::int64_t max_month_credits = -1) {
@@ -99,7 +99,7 @@ TEST_F(SqliteStoreChargeTest, AllowsExactlyTheCeiling) {
   EXPECT_EQ(month_credits("2026-05"), 10);
 }
 
-TEST_F(SqliteStoreChargeTest, RefusesOneCreditOverCeiling) {
+TEST_F(SqliteStoreChargeTest, RejectsOneCreditOverCeiling) {
   EXPECT_EQ(charge(7, "2026-05-10", 10), ChargeOutcome::kCharged);
 
   EXPECT_EQ(charge(4, "2026-05-11", 10), ChargeOutcome::kOverMonthLimit);
@@ -110,7 +110,7 @@ TEST_F(SqliteStoreChargeTest, RefusesOneCreditOverCeiling) {
   EXPECT_EQ(days[0].requests, 1);
 }
 
-TEST_F(SqliteStoreChargeTest, ZeroCeilingRefusesEveryCharge) {
+TEST_F(SqliteStoreChargeTest, ZeroCeilingRejectsEveryCharge) {
   EXPECT_EQ(charge(1, "2026-05-10", 0), ChargeOutcome::kOverMonthLimit);
   EXPECT_EQ(month_credits("2026-05"), 0);
 }
@@ -199,8 +199,8 @@ int charge_concurrently(std::int64_t account_id, std::int64_t credits, std::int6
 
 TEST_F(SqliteStoreChargeTest, ConcurrentChargesStopAtCeiling) {
   // 160 attempts of 3 credits against 300: exactly 100 fit.
-  const int charged = charge_concurrently(account_id_, 3, 300, 20,
-                                          [&](int) -> Store& { return *store_; });
+  const int charged =
+      charge_concurrently(account_id_, 3, 300, 20, [&](int) -> Store& { return *store_; });
 
   EXPECT_EQ(charged, 100);
   EXPECT_EQ(month_credits("2026-05"), 300);

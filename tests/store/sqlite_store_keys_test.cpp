@@ -1,5 +1,3 @@
-#include "store/sqlite_store.hpp"
-
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -8,6 +6,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "store/sqlite_store.hpp"
 
 namespace countryhub::store {
 namespace {

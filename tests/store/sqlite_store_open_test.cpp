@@ -1,13 +1,12 @@
-#include "store/sqlite_store.hpp"
-
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
+#include <sys/stat.h>
 
 #include <gtest/gtest.h>
+
+#include "store/sqlite_store.hpp"
 
 namespace countryhub::store {
 namespace {
@@ -67,7 +66,7 @@ TEST_F(SqliteStoreOpenTest, WriteAheadLogIsOwnerOnly) {
   ASSERT_TRUE(opened) << opened.error().detail;
   ASSERT_TRUE((*opened)->create_account("wal@example.com", "free", false, 1));
 
-  // The -wal file exists only in WAL mode, and holds key hashes until a
+  // The -wal file exists only in WAL mode, and contains key hashes until a
   // checkpoint, so it must be as private as the database.
   const std::string wal_path = db_path() + "-wal";
   ASSERT_TRUE(std::filesystem::exists(wal_path));

@@ -42,7 +42,8 @@ TEST_F(OpenStoreTest, RejectsSqliteUrlWithoutPath) {
 }
 
 TEST_F(OpenStoreTest, RejectsOtherSchemes) {
-  for (const char* url : {"", "postgresql://127.0.0.1/countryhub", "sqlite", "file:countryhub.db"}) {
+  for (const char* url :
+       {"", "postgresql://127.0.0.1/countryhub", "sqlite", "file:countryhub.db"}) {
     auto opened = open_store(url);
     ASSERT_FALSE(opened) << url;
     EXPECT_EQ(opened.error().kind, Error::kUnavailable) << url;
