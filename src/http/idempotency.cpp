@@ -27,8 +27,10 @@ std::variant<store::IdempotentResponse, IdempotencyClaim, ApiFailure> Idempotenc
   IdempotencyClaim claim;
   claim.gate_ = this;
   claim.slot_ = slot;
+  const std::int64_t now_ms = clock_();
+  purge_expired(now_ms);
   auto stored = store_.find_idempotent_response(account_id, idempotency_key,
-                                                clock_() - kIdempotencyWindowMs);
+                                                now_ms - kIdempotencyWindowMs);
   if (stored) {
     return std::move(*stored);
   }
@@ -39,6 +41,20 @@ std::variant<store::IdempotentResponse, IdempotencyClaim, ApiFailure> Idempotenc
                       "Internal error: the Idempotency-Key could not be checked; retry"};
   }
   return claim;
+}
+
+void IdempotencyGate::purge_expired(std::int64_t now_ms) {
+  {
+    std::lock_guard lock(mutex_);
+    if (now_ms - last_purge_ms_ < 3600 * 1000) {
+      return;
+    }
+    last_purge_ms_ = now_ms;
+  }
+  auto purged = store_.purge_idempotent_responses(now_ms - kIdempotencyWindowMs);
+  if (!purged) {
+    common::logger("http")->warn("idempotency_purge_failed reason=\"{}\"", purged.error().detail);
+  }
 }
 
 void IdempotencyGate::release(const std::pair<std::int64_t, std::string>& slot) {

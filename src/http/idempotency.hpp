@@ -56,12 +56,15 @@ class IdempotencyGate {
  private:
   friend class IdempotencyClaim;
   void release(const std::pair<std::int64_t, std::string>& slot);
+  // Deletes responses older than the window, at most once an hour.
+  void purge_expired(std::int64_t now_ms);
 
   store::Store& store_;
   common::Clock clock_;
   std::mutex mutex_;
   std::condition_variable released_;
   std::map<std::pair<std::int64_t, std::string>, bool> in_flight_;
+  std::int64_t last_purge_ms_ = 0;  // guarded by mutex_
 };
 
 // Validates an Idempotency-Key header value: 1 to 255 printable ASCII

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "billing/minute_limiter.hpp"
 #include "billing/usage_report.hpp"
 
 namespace countryhub::billing {
@@ -229,6 +230,55 @@ TEST(OverageCost, CentsToDollars) {
   EXPECT_EQ(cents_to_usd(49900), "499.00");
   EXPECT_EQ(cents_to_usd(75), "0.75");
 }
+
+}  // namespace
+}  // namespace countryhub::billing
+
+namespace countryhub::billing {
+namespace {
+
+// Every number of the plan table, enforced: one request short of each limit
+// passes and the next is refused.
+class EveryPlanTest : public LedgerTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(EveryPlanTest, PerMinuteLimitHoldsExactly) {
+  const Plan plan = *find_plan(GetParam());
+  MinuteLimiter limiter;
+  for (std::int64_t i = 0; i < plan.requests_per_minute; ++i) {
+    ASSERT_TRUE(limiter.try_acquire(1, plan.requests_per_minute, kNoon + i).is_allowed) << i;
+  }
+  EXPECT_FALSE(limiter.try_acquire(1, plan.requests_per_minute, kNoon + 59'999).is_allowed);
+}
+
+TEST_P(EveryPlanTest, DailyCapHoldsExactly) {
+  const Caller who = caller("cap@example.com", GetParam(), true);
+  if (!who.plan.daily_cap) {
+    spend(who, 1'000'000, "2026-12-04");
+    EXPECT_TRUE(ledger_->reserve(who)) << "plans without a cap take any day's volume";
+    return;
+  }
+  spend(who, *who.plan.daily_cap - 3, "2026-12-04");
+  auto last = ledger_->reserve(who);
+  ASSERT_TRUE(last);
+  ASSERT_TRUE(ledger_->commit(who, *last));
+  const auto refused = ledger_->reserve(who);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, Error::kDailyCapReached);
+}
+
+TEST_P(EveryPlanTest, IncludedCreditsHoldExactlyWithoutOverage) {
+  const Caller who = caller("month@example.com", GetParam(), false);
+  spend(who, who.plan.included_credits - 3, "2026-12-01");
+  auto last = ledger_->reserve(who);
+  ASSERT_TRUE(last);
+  ASSERT_TRUE(ledger_->commit(who, *last));
+  const bool is_refused = !ledger_->reserve(who);
+  EXPECT_EQ(is_refused, who.plan.overage_rule != OverageRule::kAlways);
+}
+
+INSTANTIATE_TEST_SUITE_P(Plans, EveryPlanTest,
+                         ::testing::Values("free", "starter", "growth", "pro", "business",
+                                           "enterprise"));
 
 }  // namespace
 }  // namespace countryhub::billing
