@@ -210,14 +210,27 @@ Result<IssuedKey> AccountManager::rotate_key(std::string_view email, std::string
   if (!old_key) {
     return old_key.error();
   }
+  const std::int64_t now_ms = clock_();
+  const bool is_revoked = old_key->revoked_at_ms && *old_key->revoked_at_ms <= now_ms;
+  const bool is_expired = old_key->expires_at_ms && *old_key->expires_at_ms <= now_ms;
+  if (is_revoked || is_expired) {
+    // Rotating would set a new expiry and bring a dead, perhaps leaked, key back.
+    return BillingError{Error::kInvalidArgument,
+                        fmt::format("key {} is already {}; use `keys create` for a new key",
+                                    old_key->id, is_revoked ? "revoked" : "expired")};
+  }
+  // A second rotation within the grace period may shorten it, never extend it.
+  std::int64_t old_expires_at_ms = now_ms + grace_seconds * 1000;
+  if (old_key->expires_at_ms) {
+    old_expires_at_ms = std::min(old_expires_at_ms, *old_key->expires_at_ms);
+  }
   GeneratedKey generated = generate_key();
   store::KeyRecord replacement;
   replacement.account_id = account->id;
   replacement.key_hash = generated.key_hash;
   replacement.display_prefix = generated.display_prefix;
-  const std::int64_t now_ms = clock_();
   replacement.created_at_ms = now_ms;
-  auto stored = store_.rotate_key(old_key->id, replacement, now_ms + grace_seconds * 1000, now_ms);
+  auto stored = store_.rotate_key(old_key->id, replacement, old_expires_at_ms, now_ms);
   if (!stored) {
     return store_failed(stored.error());
   }

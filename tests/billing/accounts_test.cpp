@@ -293,5 +293,29 @@ TEST_F(AccountManagerTest, RotateWithoutActiveKeyIsReported) {
   EXPECT_EQ(rotated.error().kind, Error::kUnknownKey);
 }
 
+TEST_F(AccountManagerTest, ExpiredKeyCannotBeRotatedBackToLife) {
+  const auto keys = account_with_keys(1);
+  ASSERT_EQ(keys.size(), 1u);
+  ASSERT_TRUE(manager_->rotate_key(kEmail, "", 60));
+  now_ms_ = kStartMs + 61'000;
+
+  auto again = manager_->rotate_key(kEmail, keys[0].record.display_prefix, 3600);
+
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, Error::kInvalidArgument);
+  EXPECT_EQ(stored_key(keys[0].record.id).expires_at_ms, kStartMs + 60'000);
+}
+
+TEST_F(AccountManagerTest, SecondRotationNeverExtendsTheGrace) {
+  const auto keys = account_with_keys(1);
+  ASSERT_EQ(keys.size(), 1u);
+  ASSERT_TRUE(manager_->rotate_key(kEmail, "", 60));
+
+  ASSERT_TRUE(manager_->rotate_key(kEmail, keys[0].record.display_prefix, 3600));
+  EXPECT_EQ(stored_key(keys[0].record.id).expires_at_ms, kStartMs + 60'000);
+  ASSERT_TRUE(manager_->rotate_key(kEmail, keys[0].record.display_prefix, 10));
+  EXPECT_EQ(stored_key(keys[0].record.id).expires_at_ms, kStartMs + 10'000);
+}
+
 }  // namespace
 }  // namespace countryhub::billing
