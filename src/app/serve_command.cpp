@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include "billing/access.hpp"
+#include "cache/hub_cache.hpp"
 #include "billing/group_commit.hpp"
 #include "billing/ledger.hpp"
 #include "billing/minute_limiter.hpp"
@@ -50,6 +51,15 @@ spotify::ClientConfig client_config(const Settings& settings) {
   return config;
 }
 
+cache::CacheConfig cache_config(const Settings& settings) {
+  cache::CacheConfig config;
+  config.fresh_ttl_ms = settings.cache_fresh_seconds * 1000;
+  config.stale_while_revalidate_ms = settings.cache_stale_while_revalidate_seconds * 1000;
+  config.stale_if_error_ms = settings.cache_stale_if_error_seconds * 1000;
+  config.max_bytes = static_cast<std::size_t>(settings.cache_max_mb) * 1024 * 1024;
+  return config;
+}
+
 // Checks what would otherwise fail later and less clearly; returns the
 // problem, empty when the settings are usable.
 std::string check_settings(const Settings& settings, http::ServerConfig& server) {
@@ -70,6 +80,16 @@ std::string check_settings(const Settings& settings, http::ServerConfig& server)
   if (settings.worker_threads < 1 || settings.worker_threads > 1024 || settings.io_threads < 0 ||
       settings.io_threads > 256) {
     return "--workers must be 1..1024 and --io-threads 0..256";
+  }
+  for (const std::int64_t seconds :
+       {settings.cache_fresh_seconds, settings.cache_stale_while_revalidate_seconds,
+        settings.cache_stale_if_error_seconds}) {
+    if (seconds < 0 || seconds > 7 * 86400) {
+      return "--cache-*-seconds must be between 0 and 604800 (a week)";
+    }
+  }
+  if (settings.cache_max_mb < 1 || settings.cache_max_mb > 65536) {
+    return "--cache-max-mb must be between 1 and 65536";
   }
   if (!settings.totp_secret.empty() && settings.totp_version <= 0) {
     return "--totp-secret needs --totp-version, the secret's version number";
@@ -135,7 +155,8 @@ int run_serve_command(const Settings& settings) {
   http::Billing billing{access, limiter, ledger, clock};
   http::IdempotencyGate idempotency(**store, clock);
   http::Metrics metrics;
-  http::PopularHandler popular(billing, *hub_client, idempotency);
+  cache::HubCache hubs(*hub_client, cache_config(settings), clock);
+  http::PopularHandler popular(billing, hubs, idempotency);
   http::UsageHandler usage(billing, **store);
   http::OpsHandler ops(**store, *hub_client, metrics);
   http::Router router(popular, usage, ops, metrics);

@@ -54,6 +54,16 @@ void for_each_setting(Settings& s, Visitor&& visit) {
   visit("drain-timeout-ms",
         "Time in-flight requests get to finish after SIGTERM or SIGINT, milliseconds", serve,
         s.drain_timeout_ms);
+  visit("cache-fresh-seconds", "A cached hub is served as fresh this long, seconds", serve,
+        s.cache_fresh_seconds);
+  visit("cache-stale-while-revalidate-seconds",
+        "After that, served stale this long while one refresh runs, seconds", serve,
+        s.cache_stale_while_revalidate_seconds);
+  visit("cache-stale-if-error-seconds",
+        "After the fresh time, served stale this long when Spotify fails, seconds", serve,
+        s.cache_stale_if_error_seconds);
+  visit("cache-max-mb", "Memory for cached hubs, MiB; least recently used go first", serve,
+        s.cache_max_mb);
   visit("port-file", "Write the bound port number to this file once listening", serve,
         s.port_file);
 }

@@ -32,6 +32,10 @@ struct Settings {
   int io_threads = 0;  // 0: one per core
   int worker_threads = 32;
   std::int64_t drain_timeout_ms = 30000;
+  std::int64_t cache_fresh_seconds = 300;
+  std::int64_t cache_stale_while_revalidate_seconds = 300;
+  std::int64_t cache_stale_if_error_seconds = 3600;
+  std::int64_t cache_max_mb = 32;
   std::string port_file;  // written with the bound port once listening, for scripts
 };
 

@@ -11,7 +11,7 @@ namespace beast_http = boost::beast::http;
 std::string success_body(std::string_view data_json) {
   std::string body;
   body.reserve(data_json.size() + 48);
-  body += R"({"code":200,"msg":"Request successful","data":)";
+  body += kSuccessPrefix;
   body += data_json;
   body += '}';
   return body;

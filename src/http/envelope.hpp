@@ -8,6 +8,9 @@
 
 namespace countryhub::http {
 
+// The success envelope up to the `data` value; the body closes with '}'.
+inline constexpr std::string_view kSuccessPrefix = R"({"code":200,"msg":"Request successful","data":)";
+
 // Wraps an already serialized `data` object as {"code":200,"msg":...,"data":...}.
 std::string success_body(std::string_view data_json);
 

@@ -1,5 +1,7 @@
 #include "http/popular_handler.hpp"
 
+#include <charconv>
+
 #include <boost/beast/http/field.hpp>
 #include <fmt/format.h>
 
@@ -43,6 +45,27 @@ ApiFailure charge_failed() {
   return ApiFailure{ApiError::kInternalError,
                     "Internal error: the charge could not be recorded, so no data was sent and "
                     "nothing was charged; retry, and report the request id if it persists"};
+}
+
+// Reads `max_age` (whole seconds, 0 to 86400): the caller refuses cached
+// data older than that. Absent: any age the cache serves.
+ApiResult<std::optional<std::int64_t>> max_age_parameter(std::string_view query) {
+  auto text = single_parameter(query, "max_age");
+  if (!text) {
+    return text.error();
+  }
+  if (!*text) {
+    return std::optional<std::int64_t>{};
+  }
+  std::int64_t seconds = -1;
+  const auto [end, ec] = std::from_chars((*text)->data(), (*text)->data() + (*text)->size(), seconds);
+  if ((*text)->empty() || ec != std::errc{} || end != (*text)->data() + (*text)->size() ||
+      seconds < 0 || seconds > 86400) {
+    return ApiFailure{ApiError::kInvalidRequest,
+                      "max_age must be whole seconds from 0 to 86400, the oldest cached hub "
+                      "you accept"};
+  }
+  return std::optional<std::int64_t>{seconds};
 }
 
 ApiFailure rate_limited(const billing::Plan& plan, const billing::MinuteDecision& minute) {
@@ -142,8 +165,12 @@ ApiResult<Response> PopularHandler::serve(const Request& request, const Target& 
   if (!country) {
     return country.error();
   }
+  auto max_age = max_age_parameter(target.query);
+  if (!max_age) {
+    return max_age.error();
+  }
   if (idempotency_key.empty()) {
-    return fetch_and_charge(request, *caller, *country, context, idempotency_key);
+    return fetch_and_charge(request, *caller, *country, context, *max_age, idempotency_key);
   }
   auto gate = idempotency_.begin(caller->account.id, idempotency_key);
   if (auto* stored = std::get_if<store::IdempotentResponse>(&gate)) {
@@ -158,32 +185,28 @@ ApiResult<Response> PopularHandler::serve(const Request& request, const Target& 
   }
   // The claim is held until this request's answer is stored or has failed.
   IdempotencyClaim claim = std::move(std::get<IdempotencyClaim>(gate));
-  return fetch_and_charge(request, *caller, *country, context, idempotency_key);
+  return fetch_and_charge(request, *caller, *country, context, *max_age, idempotency_key);
 }
 
 ApiResult<Response> PopularHandler::fetch_and_charge(const Request& request,
                                                      const billing::Caller& caller,
                                                      const spotify::Country& country,
                                                      const RequestContext& context,
+                                                     std::optional<std::int64_t> max_age_seconds,
                                                      const std::string& idempotency_key) {
   auto reservation = billing_.ledger.reserve(caller);
   if (!reservation) {
     return from_billing(reservation.error());
   }
-  auto document = hub_client_.fetch_hub(
-      spotify::HubRequest{std::string(country.code), context.request_id});
-  if (!document) {
-    const spotify::FetchFailure& failure = document.error();
+  auto hub = hubs_.get(country.code, max_age_seconds, context.request_id);
+  if (!hub) {
+    const spotify::FetchFailure& failure = hub.error();
     http_log()->warn("upstream_failed request_id={} key_id={} country_code={} stage={} kind={}",
                      context.request_id, caller.key.id, country.code,
                      spotify::stage_name(failure.stage), spotify::error_name(failure.kind));
     return from_upstream(failure);
   }
-  spotify::CountryHub& hub = document->hub();
-  hub.meta.request_id = context.request_id;
-  common::JsonWriter writer(64 * 1024);
-  spotify::write_hub(writer, hub);
-  std::string body = success_body(writer.str());
+  std::string body = cache::HubCache::render(*hub, context.request_id, kSuccessPrefix, "}");
 
   std::optional<store::IdempotentResponse> stored;
   if (!idempotency_key.empty()) {
@@ -202,10 +225,11 @@ ApiResult<Response> PopularHandler::fetch_and_charge(const Request& request,
     return charge_failed();
   }
   Response response = json_response(200, std::move(body), request.version());
+  response.set("Cache-Status", hub->cache_status);
   response.set("X-Credits-Charged", std::to_string(billing::kCreditsPerRequest));
   response.set("X-Credits-Remaining", std::to_string(balance->included_remaining));
-  http_log()->info("hub_served request_id={} key_id={} country_code={} latency_ms={}",
-                   context.request_id, caller.key.id, country.code,
+  http_log()->info("hub_served request_id={} key_id={} country_code={} cache={} latency_ms={}",
+                   context.request_id, caller.key.id, country.code, hub->cache_status,
                    common::now_epoch_ms() - context.received_at_ms);
   return response;
 }

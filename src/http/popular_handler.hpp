@@ -6,6 +6,7 @@
 #include "billing/access.hpp"
 #include "billing/ledger.hpp"
 #include "billing/minute_limiter.hpp"
+#include "cache/hub_cache.hpp"
 #include "http/idempotency.hpp"
 #include "http/message.hpp"
 #include "http/query.hpp"
@@ -40,12 +41,13 @@ void add_limit_headers(Billing& billing, const CallerState& state, Response& res
 
 // Answers the data endpoint: checks the request, admits the caller,
 // validates the country, replays an idempotent repeat, reserves credits,
-// fetches the hub and commits 3 credits durably before the 200 leaves.
+// gets the hub from the cache (which fetches it when needed) and commits 3
+// credits durably before the 200 leaves.
 // Failures charge nothing. Blocking (store and upstream I/O); thread-safe.
 class PopularHandler {
  public:
-  PopularHandler(Billing& billing, spotify::HubClient& hub_client, IdempotencyGate& idempotency)
-      : billing_(billing), hub_client_(hub_client), idempotency_(idempotency) {}
+  PopularHandler(Billing& billing, cache::HubCache& hubs, IdempotencyGate& idempotency)
+      : billing_(billing), hubs_(hubs), idempotency_(idempotency) {}
 
   Response handle(const Request& request, const Target& target, const RequestContext& context);
 
@@ -55,10 +57,11 @@ class PopularHandler {
   ApiResult<Response> fetch_and_charge(const Request& request, const billing::Caller& caller,
                                        const spotify::Country& country,
                                        const RequestContext& context,
+                                       std::optional<std::int64_t> max_age_seconds,
                                        const std::string& idempotency_key);
 
   Billing& billing_;
-  spotify::HubClient& hub_client_;
+  cache::HubCache& hubs_;
   IdempotencyGate& idempotency_;
 };
 

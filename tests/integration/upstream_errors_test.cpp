@@ -131,7 +131,7 @@ TEST_F(UpstreamTest, OneUnauthorizedAnswerIsHealedByOneTokenRefresh) {
   ASSERT_EQ(get_hub("", key_).status, 200);
   fake_->add_fault(R"({"endpoint":"pathfinder","kind":"unauthorized","count":1})");
 
-  const HttpReply reply = get_hub("", key_);
+  const HttpReply reply = get_hub("?max_age=0", key_);
 
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(fake_->calls("token"), 2);
