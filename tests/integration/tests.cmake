@@ -31,3 +31,8 @@ countryhub_test(limits_integration_tests
   SOURCES integration/limits_test.cpp
   LIBS countryhub_service_support countryhub_fake_spotify_support countryhub_store Boost::json)
 add_dependencies(limits_integration_tests countryhub)
+
+countryhub_test(cache_integration_tests
+  SOURCES integration/cache_test.cpp
+  LIBS countryhub_service_support countryhub_fake_spotify_support Boost::json)
+add_dependencies(cache_integration_tests countryhub)
