@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config python3
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsimdjson-dev libfmt-dev libspdlog-dev libcli11-dev
-  libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3
+  libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 packages+=("$@")

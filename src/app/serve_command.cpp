@@ -14,6 +14,7 @@
 #include "billing/group_commit.hpp"
 #include "billing/ledger.hpp"
 #include "billing/minute_limiter.hpp"
+#include "http/envelope.hpp"
 #include "http/idempotency.hpp"
 #include "http/usage_handler.hpp"
 #include "common/logging.hpp"
@@ -57,6 +58,8 @@ cache::CacheConfig cache_config(const Settings& settings) {
   config.stale_while_revalidate_ms = settings.cache_stale_while_revalidate_seconds * 1000;
   config.stale_if_error_ms = settings.cache_stale_if_error_seconds * 1000;
   config.max_bytes = static_cast<std::size_t>(settings.cache_max_mb) * 1024 * 1024;
+  config.body_prefix = http::kSuccessPrefix;
+  config.body_suffix = "}";
   return config;
 }
 

@@ -63,7 +63,7 @@ Result<Caller> Access::authenticate(std::string_view presented_key) {
   }
   if (account->is_disabled) {
     return BillingError{Error::kAccountDisabled,
-                        "the account of this API key is disabled; contact support"};
+                        "The account of this API key is disabled; contact support to enable it"};
   }
   auto plan = find_plan(account->plan);
   if (!plan) {

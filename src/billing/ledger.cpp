@@ -51,12 +51,12 @@ Reservation::~Reservation() {
 BillingError CreditLedger::credits_exhausted(const Plan& plan, const Periods& periods,
                                              std::int64_t now_ms) {
   const std::string next_step = plan.overage_rule == OverageRule::kWhenEnabled
-                                    ? "enable overage or upgrade the plan to continue"
-                                    : "upgrade the plan to continue";
+                                    ? "enable overage or upgrade the plan"
+                                    : "upgrade the plan";
   return BillingError{
       Error::kCreditsExhausted,
       fmt::format("The {} plan's {} included credits for {} are used up; they renew at {} "
-                  "(in {} s). To go on now, {}.",
+                  "(in {} s). To continue before then, {}.",
                   plan.name, plan.included_credits, periods.month, utc_time(periods.month_end_ms),
                   seconds_until(now_ms, periods.month_end_ms), next_step),
       seconds_until(now_ms, periods.month_end_ms)};

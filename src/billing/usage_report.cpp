@@ -23,7 +23,8 @@ std::string cents_to_usd(std::int64_t cents) {
 
 Result<UsageReport> usage_report(store::Store& store, const store::AccountRecord& account,
                                  const Plan& plan, std::int64_t now_ms) {
-  UsageReport report{plan};
+  UsageReport report;
+  report.plan = plan;
   report.has_overage = allows_overage(plan, account.has_overage);
   report.periods = periods_at(now_ms);
   auto days = store.daily_usage(account.id, report.periods.month);

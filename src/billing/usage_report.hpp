@@ -15,7 +15,7 @@ namespace countryhub::billing {
 // An account's usage in the current UTC month, as the usage endpoint and
 // `countryhub usage` show it.
 struct UsageReport {
-  Plan plan;
+  Plan plan{};
   bool has_overage = false;  // whether the account may go past its included credits
   Periods periods;
   std::int64_t included = 0;

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <zlib.h>
 
 #include "common/json_writer.hpp"
 #include "common/logging.hpp"
@@ -25,6 +26,9 @@ std::string_view freshness_name(Freshness freshness) {
   return "miss";
 }
 
+// Bytes a cached hub holds: both variants of its body.
+std::size_t footprint(const CachedHub& hub) { return hub.head.size() + hub.gzip_head.blocks.size(); }
+
 constexpr std::int64_t kRefreshRetryIntervalMs = 10'000;
 
 std::int64_t whole_seconds(std::int64_t ms) { return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000); }
@@ -40,7 +44,8 @@ struct HubCache::Flight {
 };
 
 std::shared_ptr<const CachedHub> serialize_hub(std::string_view country_code,
-                                               spotify::HubDocument& document) {
+                                               spotify::HubDocument& document,
+                                               std::string_view body_prefix) {
   spotify::CountryHub& hub = document.hub();
   hub.meta.request_id = {};
   hub.meta.cache_status = spotify::CacheStatus::kMiss;
@@ -59,6 +64,9 @@ std::shared_ptr<const CachedHub> serialize_hub(std::string_view country_code,
   auto cached = std::make_shared<CachedHub>();
   cached->country_code = std::string(country_code);
   cached->head = std::move(data);
+  // Compressed once per fetch at the best level: every gzip answer reuses it.
+  cached->gzip_head =
+      common::deflate_part(std::string(body_prefix) + cached->head, false, Z_BEST_COMPRESSION);
   cached->fetched_at_ms = hub.meta.fetched_at_ms;
   return cached;
 }
@@ -71,19 +79,29 @@ HubCache::~HubCache() {
   refreshes_done_.wait(lock, [this] { return running_refreshes_ == 0; });
 }
 
-std::string HubCache::render(const CacheAnswer& answer, std::string_view request_id,
-                             std::string_view prefix, std::string_view suffix) {
-  std::string body;
-  body.reserve(prefix.size() + answer.hub->head.size() + request_id.size() + 64 + suffix.size());
-  body += prefix;
-  body += answer.hub->head;
+std::string HubCache::tail(const CacheAnswer& answer, std::string_view request_id) const {
   // Request ids are checked to be [A-Za-z0-9._-] or generated as hex, so
-  // they need no escaping; anything else would be a bug upstream of here.
-  body += request_id;
-  fmt::format_to(std::back_inserter(body), R"(","cache":{{"status":"{}","ageSeconds":{}}}}}}})",
+  // they need no escaping.
+  std::string text(request_id);
+  fmt::format_to(std::back_inserter(text), R"(","cache":{{"status":"{}","ageSeconds":{}}}}}}})",
                  freshness_name(answer.freshness), answer.age_seconds);
-  body += suffix;
+  text += config_.body_suffix;
+  return text;
+}
+
+std::string HubCache::render(const CacheAnswer& answer, std::string_view request_id) const {
+  const std::string end = tail(answer, request_id);
+  std::string body;
+  body.reserve(config_.body_prefix.size() + answer.hub->head.size() + end.size());
+  body += config_.body_prefix;
+  body += answer.hub->head;
+  body += end;
   return body;
+}
+
+std::string HubCache::render_gzip(const CacheAnswer& answer, std::string_view request_id) const {
+  const common::DeflatedPart end = common::deflate_part(tail(answer, request_id), true, 1);
+  return common::gzip_from_parts(answer.hub->gzip_head, end);
 }
 
 CacheStats HubCache::stats() const {
@@ -115,10 +133,10 @@ void HubCache::touch(Entry& entry) {
 void HubCache::store(const std::string& country_code, Entry& entry,
                      std::shared_ptr<const CachedHub> hub) {
   if (entry.hub) {
-    bytes_ -= entry.hub->head.size();
+    bytes_ -= footprint(*entry.hub);
   }
   entry.hub = std::move(hub);
-  bytes_ += entry.hub->head.size();
+  bytes_ += footprint(*entry.hub);
   if (!entry.is_in_lru) {
     lru_.push_front(country_code);
     entry.lru = lru_.begin();
@@ -129,7 +147,7 @@ void HubCache::store(const std::string& country_code, Entry& entry,
   // Evict from the cold end, never the entry just stored.
   while (bytes_ > config_.max_bytes && lru_.size() > 1) {
     Entry& victim = entries_[lru_.back()];
-    bytes_ -= victim.hub->head.size();
+    bytes_ -= footprint(*victim.hub);
     victim.hub.reset();
     victim.is_in_lru = false;
     lru_.pop_back();
@@ -142,7 +160,7 @@ void HubCache::run_flight(const std::string& country_code, const std::shared_ptr
   std::shared_ptr<const CachedHub> hub;
   std::optional<spotify::FetchFailure> failure;
   if (document) {
-    hub = serialize_hub(country_code, *document);
+    hub = serialize_hub(country_code, *document, config_.body_prefix);
     if (!hub) {
       failure = spotify::FetchFailure{spotify::Error::kInvalidJson, spotify::Stage::kParse,
                                       "the hub could not be serialized"};

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "common/clock.hpp"
+#include "common/gzip_parts.hpp"
 #include "spotify/hub_client.hpp"
 
 namespace countryhub::cache {
@@ -22,6 +23,10 @@ struct CacheConfig {
   // After the fresh TTL: served stale when a refresh fails.
   std::int64_t stale_if_error_ms = 3'600'000;
   std::size_t max_bytes = 32 * 1024 * 1024;  // serialized bodies; least recently used go first
+  // What every response body puts before and after the `data` object (the
+  // success envelope), precompressed with each hub for gzip answers.
+  std::string body_prefix;
+  std::string body_suffix;
 };
 
 // A hub's `data` object serialized once, cut where the per-request fields
@@ -30,6 +35,7 @@ struct CacheConfig {
 struct CachedHub {
   std::string country_code;  // lower case
   std::string head;          // ends inside meta, just after `"requestId":"`
+  common::DeflatedPart gzip_head;  // body prefix + head, compressed once
   std::int64_t fetched_at_ms = 0;
 };
 
@@ -71,10 +77,14 @@ class HubCache {
                                         std::optional<std::int64_t> max_age_seconds,
                                         std::string_view request_id);
 
-  // Returns the response body of `answer` for one request: `prefix`, the
-  // `data` object with the request's id and cache state, then `suffix`.
-  static std::string render(const CacheAnswer& answer, std::string_view request_id,
-                            std::string_view prefix, std::string_view suffix);
+  // Returns the response body of `answer` for one request: the body prefix,
+  // the `data` object with the request's id and cache state, the suffix.
+  // `request_id` must need no JSON escaping (the server's ids do not).
+  std::string render(const CacheAnswer& answer, std::string_view request_id) const;
+
+  // Returns the same body gzip-compressed: the precompressed head and a few
+  // bytes compressed for this request.
+  std::string render_gzip(const CacheAnswer& answer, std::string_view request_id) const;
 
   CacheStats stats() const;
 
@@ -99,6 +109,7 @@ class HubCache {
   // max_bytes. Called with mutex_ held.
   void store(const std::string& country_code, Entry& entry, std::shared_ptr<const CachedHub> hub);
   void touch(Entry& entry);
+  std::string tail(const CacheAnswer& answer, std::string_view request_id) const;
   CacheAnswer answer(const std::shared_ptr<const CachedHub>& hub, Freshness freshness,
                      std::int64_t now_ms, std::string_view cache_status) const;
   spotify::FetchResult<CacheAnswer> wait_for(const std::shared_ptr<Flight>& flight,
@@ -119,9 +130,11 @@ class HubCache {
   std::size_t running_refreshes_ = 0;
 };
 
-// Serializes a normalized hub into a CachedHub. Fails only when the writer's
-// output lacks the request id splice point, which is a bug.
+// Serializes a normalized hub into a CachedHub and precompresses it after
+// `body_prefix`. Returns null only when the writer's output lacks the
+// request id splice point, which would be a bug.
 std::shared_ptr<const CachedHub> serialize_hub(std::string_view country_code,
-                                               spotify::HubDocument& document);
+                                               spotify::HubDocument& document,
+                                               std::string_view body_prefix);
 
 }  // namespace countryhub::cache

@@ -5,6 +5,7 @@
 #include <boost/beast/http/field.hpp>
 #include <fmt/format.h>
 
+#include "common/gzip_parts.hpp"
 #include "common/json_writer.hpp"
 #include "common/logging.hpp"
 #include "common/time_format.hpp"
@@ -206,7 +207,12 @@ ApiResult<Response> PopularHandler::fetch_and_charge(const Request& request,
                      spotify::stage_name(failure.stage), spotify::error_name(failure.kind));
     return from_upstream(failure);
   }
-  std::string body = cache::HubCache::render(*hub, context.request_id, kSuccessPrefix, "}");
+  const auto accept_encoding = request[beast_http::field::accept_encoding];
+  const bool is_gzip = idempotency_key.empty() &&
+                       common::accepts_gzip({accept_encoding.data(), accept_encoding.size()});
+  // Stored idempotent answers are kept uncompressed so any repeat can read them.
+  std::string body = is_gzip ? hubs_.render_gzip(*hub, context.request_id)
+                             : hubs_.render(*hub, context.request_id);
 
   std::optional<store::IdempotentResponse> stored;
   if (!idempotency_key.empty()) {
@@ -225,6 +231,10 @@ ApiResult<Response> PopularHandler::fetch_and_charge(const Request& request,
     return charge_failed();
   }
   Response response = json_response(200, std::move(body), request.version());
+  if (is_gzip) {
+    response.set(beast_http::field::content_encoding, "gzip");
+  }
+  response.set(beast_http::field::vary, "Accept-Encoding");
   response.set("Cache-Status", hub->cache_status);
   response.set("X-Credits-Charged", std::to_string(billing::kCreditsPerRequest));
   response.set("X-Credits-Remaining", std::to_string(balance->included_remaining));

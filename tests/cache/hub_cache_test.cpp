@@ -72,6 +72,8 @@ class HubCacheTest : public ::testing::Test {
     config.fresh_ttl_ms = 300'000;
     config.stale_while_revalidate_ms = 60'000;
     config.stale_if_error_ms = 3'600'000;
+    config.body_prefix = "[";
+    config.body_suffix = "]";
     return config;
   }
 
@@ -104,7 +106,7 @@ TEST_F(HubCacheTest, RenderSplicesRequestIdAndCacheState) {
   now_ms_ = kStart;
   auto answer = cache_.get("us", std::nullopt, "r1");
   ASSERT_TRUE(answer);
-  const std::string body = HubCache::render(*answer, "req-123", "[", "]");
+  const std::string body = cache_.render(*answer, "req-123");
   const auto parsed = boost::json::parse(body).as_array().at(0).as_object();
   const auto& meta = parsed.at("meta").as_object();
   EXPECT_EQ(meta.at("requestId").as_string(), "req-123");

@@ -69,6 +69,31 @@ TEST_F(ServeSuccessTest, DefaultsToUsAndAcceptsBearerKeysAndAnyCase) {
   EXPECT_EQ(bearer.headers.at("x-credits-remaining"), std::to_string(20000 - 6));
 }
 
+TEST_F(ServeSuccessTest, GzipAnswerDecodesToTheSameHub) {
+  const std::string key = account_with_key("gia@example.com", "starter");
+  start_replaying_service();
+  const HttpReply plain = get_hub("", key, {{"X-Request-Id", "same-id"}});
+
+  HttpCall call{"GET", service_->url("/api/v1/spotify/popular-by-country"),
+                {{"x-api-key", key}, {"X-Request-Id", "same-id"}}};
+  call.decoded_encoding = "gzip";
+  const HttpReply decoded = http_call(call);
+  const HttpReply raw = get_hub("", key, {{"Accept-Encoding", "gzip"}});
+
+  ASSERT_EQ(decoded.status, 200);
+  EXPECT_EQ(decoded.headers.at("content-encoding"), "gzip");
+  EXPECT_EQ(decoded.headers.at("vary"), "Accept-Encoding");
+  auto plain_data = body_of(plain).at("data").as_object();
+  auto decoded_data = body_of(decoded).at("data").as_object();
+  // The second answer is a cache hit: only the cache state differs.
+  plain_data["meta"].as_object().erase("cache");
+  decoded_data["meta"].as_object().erase("cache");
+  EXPECT_EQ(plain_data, decoded_data);
+  EXPECT_EQ(raw.body.substr(0, 2), "\x1f\x8b");
+  EXPECT_LT(raw.body.size(), plain.body.size() / 3);
+  EXPECT_EQ(plain.headers.count("content-encoding"), 0u);
+}
+
 TEST_F(ServeSuccessTest, GeneratesARequestIdWhenTheGivenOneIsUnsafe) {
   const std::string key = account_with_key("cy@example.com", "free");
   start_replaying_service();

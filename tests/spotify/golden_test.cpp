@@ -52,8 +52,8 @@ INSTANTIATE_TEST_SUITE_P(
                       "real/search_desktop_radiohead.json", "composed/hub_us.json",
                       "composed/hub_us_with_podcasts.json", "composed/hub_edge_cases.json",
                       "composed/hub_partial_errors.json", "composed/hub_gb.json"),
-    [](const ::testing::TestParamInfo<std::string>& info) {
-      std::string name = info.param.substr(0, info.param.rfind('.'));
+    [](const ::testing::TestParamInfo<std::string>& param_info) {
+      std::string name = param_info.param.substr(0, param_info.param.rfind('.'));
       std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
       return name;
     });

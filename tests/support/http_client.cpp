@@ -42,6 +42,9 @@ HttpReply http_call(const HttpCall& call) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, call.timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+  if (!call.decoded_encoding.empty()) {
+    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, call.decoded_encoding.c_str());
+  }
   if (!call.body.empty()) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, call.body.c_str());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(call.body.size()));

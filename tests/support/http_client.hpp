@@ -19,6 +19,8 @@ struct HttpCall {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;  // sent when not empty
   long timeout_ms = 30000;
+  // Sent as Accept-Encoding, and the answer decoded by libcurl; empty: neither.
+  std::string decoded_encoding;
 };
 
 // Sends one request with libcurl and returns the reply. For tests only.
