@@ -1,6 +1,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "app/account_commands.hpp"
 #include "app/normalize_command.hpp"
 #include "app/serve_command.hpp"
@@ -40,7 +44,16 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kUsageExitCode;
   }
   if (app.got_subcommand("serve")) {
-    return countryhub::app::run_serve_command(settings);
+    // Kept for SIGHUP, which reads them again with the environment and file.
+    std::vector<std::string> serve_args;
+    bool is_after_serve = false;
+    for (int i = 1; i < argc; ++i) {
+      if (is_after_serve) {
+        serve_args.emplace_back(argv[i]);
+      }
+      is_after_serve = is_after_serve || std::string_view(argv[i]) == "serve";
+    }
+    return countryhub::app::run_serve_command(settings, std::move(serve_args));
   }
   if (auto code = countryhub::app::run_account_command(app, settings, account_options)) {
     return *code;

@@ -49,6 +49,14 @@ spotify::ClientConfig client_config(const Settings& settings) {
       settings.app_version.empty() ? std::string(spotify::kDefaultAppVersion) : settings.app_version;
   config.replay_dir = settings.replay_dir;
   config.record_dir = settings.record_dir;
+  config.state_dir = settings.state_dir;
+  config.max_attempts = settings.max_attempts;
+  config.retry_base_ms = settings.retry_base_ms;
+  config.breaker_failures = settings.breaker_failures;
+  config.breaker_open_ms = settings.breaker_open_ms;
+  config.proxy_cooldown_ms = settings.proxy_cooldown_ms;
+  config.max_retry_after_wait_ms = settings.max_retry_after_wait_ms;
+  config.scan_bundle = settings.scan_bundle;
   return config;
 }
 
@@ -61,6 +69,20 @@ cache::CacheConfig cache_config(const Settings& settings) {
   config.body_prefix = http::kSuccessPrefix;
   config.body_suffix = "}";
   return config;
+}
+
+// Checks the per-connection limits and copies them into `server`; returns
+// the problem, empty when they are usable.
+std::string check_connection_settings(const Settings& settings, http::ServerConfig& server) {
+  if (settings.request_timeout_ms < 100 || settings.request_timeout_ms > 600000) {
+    return "--request-timeout-ms must be between 100 and 600000";
+  }
+  if (settings.max_connections < 1 || settings.max_connections > 1000000) {
+    return "--max-connections must be between 1 and 1000000";
+  }
+  server.request_timeout_ms = settings.request_timeout_ms;
+  server.max_connections = static_cast<std::size_t>(settings.max_connections);
+  return {};
 }
 
 // Checks what would otherwise fail later and less clearly; returns the
@@ -91,6 +113,10 @@ std::string check_settings(const Settings& settings, http::ServerConfig& server)
       return "--cache-*-seconds must be between 0 and 604800 (a week)";
     }
   }
+  if (const std::string problem = check_connection_settings(settings, server);
+      !problem.empty()) {
+    return problem;
+  }
   if (settings.cache_max_mb < 1 || settings.cache_max_mb > 65536) {
     return "--cache-max-mb must be between 1 and 65536";
   }
@@ -119,20 +145,40 @@ void raise_descriptor_limit() {
   }
 }
 
-// Blocks SIGINT and SIGTERM in every thread started after this call; one
-// thread takes them with sigwait and asks the server to drain.
-sigset_t block_stop_signals() {
+// Blocks SIGINT, SIGTERM and SIGHUP in every thread started after this
+// call; one thread takes them with sigwait.
+sigset_t block_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
 
+// Applies the upstream settings read again from the arguments, environment
+// and file; a bad configuration is logged and the running one kept.
+void reload_upstream(const std::vector<std::string>& serve_args, spotify::HubClient& hub_client) {
+  const auto log = common::logger("app");
+  Settings fresh;
+  if (const std::string problem = reread_serve_settings(serve_args, fresh); !problem.empty()) {
+    log->error("reload_failed reason=\"{}\"", problem);
+    return;
+  }
+  try {
+    hub_client.reload(client_config(fresh));
+  } catch (const std::invalid_argument& error) {
+    log->error("reload_failed reason=\"{}\"", error.what());
+    return;
+  }
+  log->info("reload_done upstream_settings=applied note=\"listen, database, workers and cache "
+            "settings need a restart\"");
+}
+
 }  // namespace
 
-int run_serve_command(const Settings& settings) {
+int run_serve_command(const Settings& settings, std::vector<std::string> serve_args) {
   common::configure_logging(settings.log_level);
   const auto log = common::logger("app");
   http::ServerConfig server_config;
@@ -147,7 +193,7 @@ int run_serve_command(const Settings& settings) {
     return 1;
   }
   raise_descriptor_limit();
-  const sigset_t stop_signals = block_stop_signals();
+  const sigset_t handled_signals = block_signals();
 
   std::unique_ptr<spotify::HubClient> hub_client = spotify::make_hub_client(client_config(settings));
   const common::Clock clock = common::system_clock();
@@ -182,11 +228,19 @@ int run_serve_command(const Settings& settings) {
 
   std::atomic<bool> is_finished{false};
   std::thread signal_waiter([&] {
-    int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
-    if (!is_finished.load()) {
+    for (;;) {
+      int signal_number = 0;
+      sigwait(&handled_signals, &signal_number);
+      if (is_finished.load()) {
+        return;
+      }
+      if (signal_number == SIGHUP) {
+        reload_upstream(serve_args, *hub_client);
+        continue;
+      }
       log->info("server_stopping signal={}", signal_number);
       server.stop();
+      return;
     }
   });
   server.run();

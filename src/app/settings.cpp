@@ -54,6 +54,31 @@ void for_each_setting(Settings& s, Visitor&& visit) {
   visit("drain-timeout-ms",
         "Time in-flight requests get to finish after SIGTERM or SIGINT, milliseconds", serve,
         s.drain_timeout_ms);
+  visit("request-timeout-ms",
+        "Time a connection gets to deliver each whole request, idle keep-alive time included, "
+        "milliseconds",
+        serve, s.request_timeout_ms);
+  visit("max-connections", "Open connections served at once; more are answered 503 and closed",
+        serve, s.max_connections);
+  visit("state-dir",
+        "Folder where learned upstream state (query hashes, TOTP secret) is kept across restarts",
+        serve, s.state_dir);
+  visit("max-attempts", "Calls per upstream request, the first included (1: no retries)", serve,
+        s.max_attempts);
+  visit("retry-base-ms", "Backoff base: retry n waits up to base * 2^(n-1) ms, full jitter",
+        serve, s.retry_base_ms);
+  visit("breaker-failures", "Consecutive failures of one upstream stage that pause its calls",
+        serve, s.breaker_failures);
+  visit("breaker-open-ms", "How long a stage's calls stay paused before one trial, milliseconds",
+        serve, s.breaker_open_ms);
+  visit("proxy-cooldown-ms", "How long a failing proxy leaves the rotation, milliseconds", serve,
+        s.proxy_cooldown_ms);
+  visit("max-retry-after-wait-ms",
+        "Longest Retry-After slept on; longer ones answer 502 at once, milliseconds", serve,
+        s.max_retry_after_wait_ms);
+  visit("scan-bundle",
+        "Read the web-player bundle for new query hashes and TOTP secrets (true or false)", serve,
+        s.scan_bundle);
   visit("cache-fresh-seconds", "A cached hub is served as fresh this long, seconds", serve,
         s.cache_fresh_seconds);
   visit("cache-stale-while-revalidate-seconds",
@@ -84,6 +109,18 @@ bool assign(std::string& field, const std::string& value) {
 bool assign(std::vector<std::string>& field, const std::string& value) {
   field.push_back(value);
   return true;
+}
+
+bool assign(bool& field, const std::string& value) {
+  if (value == "true" || value == "1" || value == "on") {
+    field = true;
+    return true;
+  }
+  if (value == "false" || value == "0" || value == "off") {
+    field = false;
+    return true;
+  }
+  return false;
 }
 
 template <class Number>
@@ -157,6 +194,31 @@ std::string load_config_file(int argc, const char* const* argv, Settings& settin
                          is_known ? "invalid value for" : "unknown setting", entry.name);
     }
   }
+  return {};
+}
+
+std::string reread_serve_settings(const std::vector<std::string>& serve_args,
+                                  Settings& settings) {
+  std::vector<const char*> argv = {"countryhub"};
+  for (const std::string& arg : serve_args) {
+    argv.push_back(arg.c_str());
+  }
+  Settings fresh;
+  if (std::string problem =
+          load_config_file(static_cast<int>(argv.size()), argv.data(), fresh);
+      !problem.empty()) {
+    return problem;
+  }
+  CLI::App app;
+  add_settings_options(app, fresh, SettingsScope::kServe);
+  try {
+    // CLI11 wants the arguments in reverse order when given as a vector.
+    std::vector<std::string> reversed(serve_args.rbegin(), serve_args.rend());
+    app.parse(reversed);
+  } catch (const CLI::ParseError& error) {
+    return error.what();
+  }
+  settings = std::move(fresh);
   return {};
 }
 

@@ -32,6 +32,16 @@ struct Settings {
   int io_threads = 0;  // 0: one per core
   int worker_threads = 32;
   std::int64_t drain_timeout_ms = 30000;
+  std::int64_t request_timeout_ms = 15000;
+  std::int64_t max_connections = 4096;
+  std::string state_dir;
+  int max_attempts = 3;
+  std::int64_t retry_base_ms = 200;
+  std::int64_t breaker_failures = 5;
+  std::int64_t breaker_open_ms = 30000;
+  std::int64_t proxy_cooldown_ms = 60000;
+  std::int64_t max_retry_after_wait_ms = 2000;
+  bool scan_bundle = true;
   std::int64_t cache_fresh_seconds = 300;
   std::int64_t cache_stale_while_revalidate_seconds = 300;
   std::int64_t cache_stale_if_error_seconds = 3600;
@@ -54,6 +64,11 @@ void add_settings_options(CLI::App& command, Settings& settings, SettingsScope s
 // and environment override it. Returns an error message, empty on success;
 // a named file that cannot be read or has unknown settings is an error.
 std::string load_config_file(int argc, const char* const* argv, Settings& settings);
+
+// Reads the `serve` settings again from `serve_args` (the arguments after
+// `serve`), the environment and the configuration file, as at startup, for
+// a reload on SIGHUP. Returns an error message, empty on success.
+std::string reread_serve_settings(const std::vector<std::string>& serve_args, Settings& settings);
 
 // Splits "HOST:PORT" or "[IPV6]:PORT"; false when malformed.
 bool split_host_port(const std::string& text, std::string& host, unsigned short& port);

@@ -24,7 +24,9 @@ ApiError upstream_kind(spotify::Error error) {
     case Error::kRateLimited:
       return ApiError::kUpstreamRateLimited;
     case Error::kAuthFailed:
+    case Error::kNoWorkingSecret:
       return ApiError::kUpstreamAuthFailed;
+    case Error::kCircuitOpen:
     case Error::kTransport:
     case Error::kUpstreamStatus:
       return ApiError::kUpstreamFailed;
@@ -32,7 +34,14 @@ ApiError upstream_kind(spotify::Error error) {
   return ApiError::kUpstreamFailed;
 }
 
-std::string_view upstream_summary(ApiError kind) {
+std::string_view upstream_summary(spotify::Error error, ApiError kind) {
+  if (error == spotify::Error::kNoWorkingSecret) {
+    return "No working web-player TOTP secret was found and the embed-page token failed; "
+           "the operator must set --totp-secret and --totp-version";
+  }
+  if (error == spotify::Error::kCircuitOpen) {
+    return "Spotify failed repeatedly, so calls are paused for a short while";
+  }
   switch (kind) {
     case ApiError::kUpstreamChallenge:
       return "Spotify answered with a challenge or block page instead of data";
@@ -84,7 +93,7 @@ ApiFailure from_upstream(const spotify::FetchFailure& failure) {
   const std::string_view stage = spotify::stage_name(failure.stage);
   ApiFailure api{kind,
                  fmt::format("{} (stage {}: {}); nothing was charged, retry later",
-                             upstream_summary(kind), stage,
+                             upstream_summary(failure.kind, kind), stage,
                              common::printable_excerpt(failure.detail, 240))};
   api.context.emplace_back("stage", std::string(stage));
   if (kind == ApiError::kUpstreamRateLimited && failure.retry_after_seconds > 0) {

@@ -25,6 +25,21 @@ void write_upstream(common::JsonWriter& writer, const spotify::UpstreamStatus& s
     writer.null();
   }
   writer.field("lastFailure", std::string_view(status.last_failure));
+  writer.field("totpVersionInUse", std::string_view(status.totp_version_in_use));
+  writer.key("knownHashes");
+  writer.begin_array();
+  for (const std::string& hash : status.known_hashes) {
+    writer.value(std::string_view(hash));
+  }
+  writer.end_array();
+  writer.field("proxiesTotal", static_cast<std::int64_t>(status.proxies_total));
+  writer.field("proxiesHealthy", static_cast<std::int64_t>(status.proxies_healthy));
+  writer.key("breakers");
+  writer.begin_object();
+  for (const auto& [stage, state] : status.breakers) {
+    writer.field(stage, std::string_view(state));
+  }
+  writer.end_object();
   writer.end_object();
 }
 

@@ -22,14 +22,26 @@ ApiResult<Target> parse_target(std::string_view target) {
                            "percent-encode reserved characters");
   }
   Target parsed;
-  parsed.path = url->path();
+  // An encoded '/' is data inside a segment, not a separator (RFC 3986,
+  // section 2.2). Decoding it would route /api/v1/account%2Fusage to
+  // /api/v1/account/usage past proxies that filter paths, so such a path
+  // is kept encoded and matches no route.
+  const auto encoded_path = url->encoded_path();
+  const bool has_encoded_slash = encoded_path.find("%2F") != std::string_view::npos ||
+                                 encoded_path.find("%2f") != std::string_view::npos;
+  parsed.path = has_encoded_slash ? std::string(encoded_path) : url->path();
   parsed.query = url->encoded_query();
   return parsed;
 }
 
 ApiResult<std::optional<std::string>> single_parameter(std::string_view query,
                                                        std::string_view name) {
-  auto params = boost::urls::parse_query(query);
+  // Boost.URL 1.81's parse_query builds its result from strlen(query.data())
+  // (boost/url/impl/parse_query.ipp), so a view must be copied to a string
+  // that ends where the view ends: otherwise it reads past the view, and
+  // crashes on an empty view without a buffer.
+  const std::string terminated(query);
+  auto params = boost::urls::parse_query(terminated);
   if (!params) {
     return invalid_request("The query string is malformed; percent-encode reserved characters");
   }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -77,6 +78,27 @@ Response unparsable_response(const beast::error_code& ec, std::string_view reque
     failure.message = "The request body is too large; this API takes no request body";
   }
   return json_response(400, error_body(failure, request_id), 11);
+}
+
+// Returns the response to a request that must not reach the handler, after
+// which the connection closes: the server is draining, or the request names a
+// transfer coding other than chunked last. The length of such a body cannot
+// be known (RFC 9112, section 6.3), and Beast would read the body as the next
+// request, so it must be refused with 400 and the connection closed.
+std::optional<Response> closing_response(const Request& request, const RequestContext& context,
+                                         bool is_draining) {
+  if (is_draining) {
+    return error_response(
+        ApiFailure{ApiError::kUnavailable, "The server is shutting down; retry shortly"}, context,
+        request.version());
+  }
+  if (request.find(beast_http::field::transfer_encoding) != request.end() && !request.chunked()) {
+    return error_response(ApiFailure{ApiError::kInvalidRequest,
+                                     "Transfer-Encoding must end with chunked; this API takes no "
+                                     "request body"},
+                          context, request.version());
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -161,12 +183,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     Request request = parser_->release();
     RequestContext context{request_id_of(request), common::now_epoch_ms()};
-    if (server_->is_draining.load()) {
-      Response response = error_response(
-          ApiFailure{ApiError::kUnavailable, "The server is shutting down; retry shortly"},
-          context, request.version());
-      response.keep_alive(false);
-      return write(std::move(response), context.request_id);
+    if (auto response = closing_response(request, context, server_->is_draining.load())) {
+      response->keep_alive(false);
+      return write(std::move(*response), context.request_id);
     }
     is_busy_ = true;
     asio::post(server_->workers, [self = shared_from_this(), request = std::move(request),

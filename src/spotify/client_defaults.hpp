@@ -19,6 +19,28 @@ inline constexpr std::array<std::string_view, 2> kDefaultQueryHashes = {
 // time, so a request never starts with a token about to lapse.
 inline constexpr std::int64_t kTokenEarlyRefreshMs = 60'000;
 
+// Maximum backoff between two attempts of one upstream call, whatever
+// `retry_base_ms` and the attempt number give.
+inline constexpr std::int64_t kMaxBackoffMs = 5'000;
+
+// The web-player page and bundle are read at most this often. Callers that
+// need a scan sooner share the last scan's result, so a broken bundle layout
+// cannot turn every request into two extra downloads.
+inline constexpr std::int64_t kBundleRescanIntervalMs = 5 * 60 * 1000;
+
+// A TOTP secret that Spotify rejected is not tried again for this long,
+// unless a reload configures it anew.
+inline constexpr std::int64_t kRejectedSecretPauseMs = 5 * 60 * 1000;
+
+// TOTP secrets tried by one token mint: the bundle lists three versions.
+inline constexpr std::size_t kMaxSecretsPerMint = 3;
+
+// A hash learned from the bundle is forgotten after this many fetches in a
+// row found it stale with no success in between. One stale response is not
+// enough: PersistedQueryNotFound has been seen transiently for valid hashes
+// on another Apollo gateway (Twitch). Configured hashes are never forgotten.
+inline constexpr int kStaleFetchesBeforeEviction = 3;
+
 // Largest upstream body accepted. Composed hubs are about 150 KB; a body
 // fifty times that is not a hub.
 inline constexpr std::size_t kMaxUpstreamBodyBytes = 8 * 1024 * 1024;

@@ -83,8 +83,8 @@ FetchResult<ClientToken> read_client_token_response(const HttpResponse& response
   return client_token;
 }
 
-ClientTokenCache::ClientTokenCache(const ClientConfig& config, UpstreamCaller& caller)
-    : config_(config), caller_(caller), device_id_(random_device_id()) {}
+ClientTokenCache::ClientTokenCache(ResilientCaller& caller)
+    : caller_(caller), device_id_(random_device_id()) {}
 
 std::string ClientTokenCache::get(std::string_view client_id, const CallContext& context) {
   if (client_id.empty()) {
@@ -118,9 +118,10 @@ FetchResult<ClientToken> ClientTokenCache::mint(std::string_view client_id,
                                                 const CallContext& context) {
   HttpRequest request;
   request.method = "POST";
-  request.url = join_url(config_.clienttoken_url, "/v1/clienttoken");
+  const ClientConfig& config = *context.config;
+  request.url = join_url(config.clienttoken_url, "/v1/clienttoken");
   request.headers = {"accept: application/json", "content-type: application/json"};
-  request.body = build_client_token_request(config_.app_version, client_id, device_id_);
+  request.body = build_client_token_request(config.app_version, client_id, device_id_);
   const FetchResult<HttpResponse> response =
       caller_.send(UpstreamCall::kClientToken, std::move(request), context);
   if (!response) {

@@ -6,7 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "spotify/deadline_mutex.hpp"
 #include "spotify/hub_client.hpp"
+#include "spotify/resilient_caller.hpp"
 #include "spotify/upstream_caller.hpp"
 
 namespace countryhub::spotify {
@@ -36,8 +38,8 @@ FetchResult<ClientToken> read_client_token_response(const HttpResponse& response
 // Thread-safe.
 class ClientTokenCache {
  public:
-  // Both arguments must outlive the cache.
-  ClientTokenCache(const ClientConfig& config, UpstreamCaller& caller);
+  // `caller` must outlive the cache.
+  explicit ClientTokenCache(ResilientCaller& caller);
 
   // Returns a client token minted for `client_id`, minting one when needed.
   // Returns an empty string when none can be had or `client_id` is empty.
@@ -49,10 +51,9 @@ class ClientTokenCache {
  private:
   FetchResult<ClientToken> mint(std::string_view client_id, const CallContext& context);
 
-  const ClientConfig& config_;
-  UpstreamCaller& caller_;
+  ResilientCaller& caller_;
   const std::string device_id_;
-  std::timed_mutex mutex_;  // guards the members below and serializes mints
+  DeadlineMutex mutex_;  // guards the members below and serializes mints
   std::optional<ClientToken> token_;
   std::int64_t retry_after_ms_ = 0;  // Unix epoch ms before which no mint is tried
 };

@@ -32,6 +32,10 @@ std::string_view error_name(Error error) {
       return "rate_limited";
     case Error::kAuthFailed:
       return "auth_failed";
+    case Error::kNoWorkingSecret:
+      return "no_working_secret";
+    case Error::kCircuitOpen:
+      return "circuit_open";
   }
   return "unknown";
 }

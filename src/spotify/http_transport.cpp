@@ -116,6 +116,9 @@ void set_options(CURL* curl, const HttpRequest& request, curl_slist* headers, Tr
   // An empty string turns proxies off, including ones named by environment
   // variables, so "no proxy configured" really means a direct connection.
   curl_easy_setopt(curl, CURLOPT_PROXY, request.proxy.c_str());
+  // An empty list also overrides a no_proxy environment variable, so a
+  // configured proxy carries every call, loopback hosts included.
+  curl_easy_setopt(curl, CURLOPT_NOPROXY, "");
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(curl, CURLOPT_USERAGENT, kUserAgent);

@@ -1,25 +1,23 @@
 #include "spotify/hub_client.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "common/logging.hpp"
+#include "spotify/bundle_scan.hpp"
 #include "spotify/client_defaults.hpp"
 #include "spotify/defaults.hpp"
 #include "spotify/live_client.hpp"
+#include "spotify/proxy_pool.hpp"
 #include "spotify/replay_client.hpp"
+#include "spotify/state_file.hpp"
 
 namespace countryhub::spotify {
 namespace {
-
-bool is_sha256_hex(std::string_view hash) {
-  return hash.size() == 64 && std::all_of(hash.begin(), hash.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-         });
-}
 
 void require_http_url(std::string_view setting, std::string_view url) {
   if (!url.starts_with("http://") && !url.starts_with("https://")) {
@@ -28,16 +26,49 @@ void require_http_url(std::string_view setting, std::string_view url) {
   }
 }
 
-void check_hashes(const std::vector<std::string>& hashes) {
-  for (const std::string& hash : hashes) {
+// Rejects hashes that are not 64 hex digits and lower-cases the others,
+// because the bundle writes them in lower case and learned and configured
+// hashes must compare equal.
+void check_hashes(std::vector<std::string>& hashes) {
+  for (std::string& hash : hashes) {
     if (!is_sha256_hex(hash)) {
       throw std::invalid_argument(
           fmt::format("--query-hash '{}' is not a SHA-256 hash of 64 hexadecimal digits", hash));
     }
+    std::transform(hash.begin(), hash.end(), hash.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   }
 }
 
-// Fills defaults and rejects settings that would fail every request.
+void check_proxies(const std::vector<std::string>& proxies) {
+  for (const std::string& proxy : proxies) {
+    if (proxy != kDirectRoute && proxy.find("://") == std::string::npos) {
+      throw std::invalid_argument(
+          fmt::format("--proxy '{}' needs a scheme such as http:// or socks5://; use the word "
+                      "direct for a direct connection",
+                      proxy));
+    }
+  }
+}
+
+void require_at_least(std::string_view setting, std::int64_t value, std::int64_t minimum) {
+  if (value < minimum) {
+    throw std::invalid_argument(
+        fmt::format("{} {} is out of range; use a value of at least {}", setting, value, minimum));
+  }
+}
+
+void check_resilience(const ClientConfig& config) {
+  require_at_least("--max-attempts", config.max_attempts, 1);
+  require_at_least("--retry-base-ms", config.retry_base_ms, 1);
+  require_at_least("--breaker-failures", config.breaker_failures, 1);
+  require_at_least("--breaker-open-ms", config.breaker_open_ms, 1);
+  require_at_least("--proxy-cooldown-ms", config.proxy_cooldown_ms, 1);
+  require_at_least("--max-retry-after-wait-ms", config.max_retry_after_wait_ms, 0);
+}
+
+}  // namespace
+
 void complete_config(ClientConfig& config) {
   if (config.app_version.empty()) {
     config.app_version = std::string(kDefaultAppVersion);
@@ -62,15 +93,12 @@ void complete_config(ClientConfig& config) {
   require_http_url("--spotify-web-url", config.web_url);
   require_http_url("--spotify-api-url", config.api_url);
   require_http_url("--spotify-clienttoken-url", config.clienttoken_url);
-  for (const std::string& proxy : config.proxies) {
-    if (proxy.find("://") == std::string::npos) {
-      throw std::invalid_argument(
-          fmt::format("--proxy '{}' needs a scheme such as http:// or socks5://", proxy));
-    }
+  check_proxies(config.proxies);
+  check_resilience(config);
+  if (!config.state_dir.empty()) {
+    prepare_state_dir(config.state_dir);
   }
 }
-
-}  // namespace
 
 std::string_view stage_name(Stage stage) {
   switch (stage) {
@@ -82,6 +110,8 @@ std::string_view stage_name(Stage stage) {
       return "pathfinder";
     case Stage::kParse:
       return "parse";
+    case Stage::kBundle:
+      return "bundle";
   }
   return "unknown";
 }
@@ -104,9 +134,11 @@ std::unique_ptr<HubClient> make_hub_client(ClientConfig config) {
   }
   log->info(
       "hub_client_started mode=live token_source={} hashes={} proxies={} timeout_ms={} "
-      "recording={}",
-      config.totp_secret.empty() ? "embed" : fmt::format("totp_v{}", config.totp_version),
+      "max_attempts={} scan_bundle={} state_dir={} recording={}",
+      config.totp_secret.empty() ? (config.scan_bundle ? "bundle_or_embed" : "embed")
+                                 : fmt::format("totp_v{}", config.totp_version),
       config.query_hashes.size(), config.proxies.size(), config.upstream_timeout_ms,
+      config.max_attempts, config.scan_bundle, config.state_dir.empty() ? "off" : config.state_dir,
       config.record_dir.empty() ? "off" : config.record_dir);
   return std::make_unique<LiveHubClient>(std::move(config));
 }

@@ -5,8 +5,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "common/logging.hpp"
+#include "spotify/client_defaults.hpp"
 #include "spotify/upstream_classifier.hpp"
 #include "spotify/url_building.hpp"
 
@@ -108,14 +110,14 @@ HttpRequest build_hub_request(const ClientConfig& config, const QueryRoute& rout
   return request;
 }
 
-PathfinderClient::PathfinderClient(const ClientConfig& config, UpstreamCaller& caller,
-                                   WebTokenCache& web_tokens, ClientTokenCache& client_tokens)
-    : config_(config), caller_(caller), web_tokens_(web_tokens), client_tokens_(client_tokens) {}
-
-std::string PathfinderClient::working_hash() const {
-  std::lock_guard lock(mutex_);
-  return working_route_ ? working_route_->hash : std::string();
-}
+PathfinderClient::PathfinderClient(ResilientCaller& caller, WebTokenCache& web_tokens,
+                                   ClientTokenCache& client_tokens, LearnedState& learned,
+                                   BundleScanner& scanner)
+    : caller_(caller),
+      web_tokens_(web_tokens),
+      client_tokens_(client_tokens),
+      learned_(learned),
+      scanner_(scanner) {}
 
 FetchResult<HttpResponse> PathfinderClient::send_authorized(const QueryRoute& route,
                                                             const CallContext& context,
@@ -127,8 +129,8 @@ FetchResult<HttpResponse> PathfinderClient::send_authorized(const QueryRoute& ro
       return token.error();
     }
     const std::string client_token = client_tokens_.get(token->client_id, context);
-    HttpRequest request =
-        build_hub_request(config_, route, context.country, token->access_token, client_token);
+    HttpRequest request = build_hub_request(*context.config, route, context.country,
+                                            token->access_token, client_token);
     FetchResult<HttpResponse> response =
         caller_.send(route_call(route), std::move(request), context, 0,
                      fmt::format("hash={}", route.hash.substr(0, 8)));
@@ -153,52 +155,101 @@ FetchResult<HttpResponse> PathfinderClient::send_authorized(const QueryRoute& ro
   }
 }
 
-FetchResult<HubDocument> PathfinderClient::fetch(const NormalizeOptions& options,
-                                                 const CallContext& context) {
-  std::optional<QueryRoute> preferred;
-  {
-    std::lock_guard lock(mutex_);
-    preferred = working_route_;
-  }
-  RetryState retries;
-  std::vector<std::string> stale_routes;
-  std::optional<std::string> last_stale_body;
-  int last_stale_status = 0;
-  for (const QueryRoute& route : plan_routes(config_.query_hashes, preferred)) {
-    FetchResult<HttpResponse> response = send_authorized(route, context, retries);
+std::optional<FetchResult<HubDocument>> PathfinderClient::try_routes(
+    const std::vector<QueryRoute>& routes, Run& run) {
+  for (const QueryRoute& route : routes) {
+    if (std::find(run.tried.begin(), run.tried.end(), route) != run.tried.end()) {
+      continue;
+    }
+    run.tried.push_back(route);
+    FetchResult<HttpResponse> response = send_authorized(route, run.context, run.retries);
     if (!response) {
-      return response.error();
+      return FetchResult<HubDocument>(response.error());
     }
     if (is_stale_status(response->status)) {
-      last_stale_status = response->status;
-      stale_routes.push_back(fmt::format("{}: HTTP {}", describe_route(route), response->status));
+      run.last_stale_status = response->status;
+      run.stale_routes.push_back(
+          fmt::format("{}: HTTP {}", describe_route(route), response->status));
       continue;
     }
     if (!is_success(response->status)) {
-      return classify_pathfinder_status(route, *response);
+      return FetchResult<HubDocument>(classify_pathfinder_status(route, *response));
     }
-    FetchResult<HubDocument> hub = read_hub_body(response->body, options);
+    FetchResult<HubDocument> hub = read_hub_body(response->body, run.options);
     if (!hub && hub.error().kind == Error::kPersistedQueryNotFound) {
-      stale_routes.push_back(fmt::format("{}: {}", describe_route(route), hub.error().detail));
-      last_stale_status = response->status;
-      last_stale_body = std::move(response->body);
+      run.stale_routes.push_back(fmt::format("{}: {}", describe_route(route), hub.error().detail));
+      if (std::find(run.stale_hashes.begin(), run.stale_hashes.end(), route.hash) ==
+          run.stale_hashes.end()) {
+        run.stale_hashes.push_back(route.hash);
+      }
+      run.last_stale_status = response->status;
+      run.last_stale_body = std::move(response->body);
       continue;
     }
-    caller_.record_hub(context.country, response->body);
+    caller_.record_hub(run.context.country, response->body);
     if (hub) {
-      std::lock_guard lock(mutex_);
-      working_route_ = route;
+      std::erase(run.stale_hashes, route.hash);
+      learned_.record_route_success(route);
+      learned_.record_stale_hashes(run.stale_hashes);
     }
     return hub;
   }
-  if (last_stale_body) {
-    caller_.record_hub(context.country, *last_stale_body);
+  return std::nullopt;
+}
+
+std::string PathfinderClient::rediscover(Run& run) {
+  const BundleScan scan = scanner_.scan(run.context, "stale_hashes");
+  if (!scan.facts) {
+    return "; the bundle rescan failed: " + scan.facts.error().detail;
+  }
+  if (!scan.is_fresh) {
+    return fmt::format("; the bundle was last scanned less than {} s ago and listed {} hash(es)",
+                       kBundleRescanIntervalMs / 1000, scan.facts->hub_hashes.size());
+  }
+  return fmt::format("; the bundle rescan listed {} {} hash(es)", scan.facts->hub_hashes.size(),
+                     kOperationName);
+}
+
+FetchResult<HubDocument> PathfinderClient::all_stale(Run& run, std::string_view rescan_note) {
+  learned_.record_stale_hashes(run.stale_hashes);
+  if (run.last_stale_body) {
+    caller_.record_hub(run.context.country, *run.last_stale_body);
   }
   return FetchFailure{Error::kPersistedQueryNotFound, Stage::kPathfinder,
-                      fmt::format("no countryHubsPage route is served any more ({}); configure a "
-                                  "current hash with --query-hash",
-                                  fmt::join(stale_routes, "; ")),
-                      0, last_stale_status};
+                      fmt::format("no countryHubsPage route is served any more ({}){}; configure "
+                                  "a current hash with --query-hash",
+                                  fmt::join(run.stale_routes, "; "), rescan_note),
+                      0, run.last_stale_status};
+}
+
+FetchResult<HubDocument> PathfinderClient::fetch(const NormalizeOptions& options,
+                                                 const CallContext& context) {
+  Run run{options, context, {}, {}, {}, {}, std::nullopt, 0};
+  const auto only_v2 = [](std::vector<QueryRoute> routes) {
+    std::erase_if(routes, [](const QueryRoute& route) { return route.form != QueryForm::kV2Post; });
+    return routes;
+  };
+  const std::optional<QueryRoute> preferred = learned_.working_route();
+  std::vector<QueryRoute> first = only_v2(plan_routes(learned_.hashes(), std::nullopt));
+  if (preferred) {
+    first.insert(first.begin(), *preferred);
+  }
+  if (auto done = try_routes(first, run)) {
+    return *std::move(done);
+  }
+  std::string rescan_note = "; bundle scanning is off";
+  if (context.config->scan_bundle) {
+    // A rescan goes before the v1 form: PersistedQueryNotFound on every v2
+    // hash most likely means Spotify moved to a new hash.
+    rescan_note = rediscover(run);
+    if (auto done = try_routes(only_v2(plan_routes(learned_.hashes(), std::nullopt)), run)) {
+      return *std::move(done);
+    }
+  }
+  if (auto done = try_routes(plan_routes(learned_.hashes(), std::nullopt), run)) {
+    return *std::move(done);
+  }
+  return all_stale(run, rescan_note);
 }
 
 }  // namespace countryhub::spotify

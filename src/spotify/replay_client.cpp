@@ -1,5 +1,7 @@
 #include "spotify/replay_client.hpp"
 
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "common/logging.hpp"
@@ -17,17 +19,26 @@ FetchResult<HubDocument> ReplayHubClient::fetch_hub(const HubRequest& request) {
   if (!country) {
     return country.error();
   }
-  const std::optional<std::string> body = read_recorded_hub(folder_, *country);
+
+  std::filesystem::path folder;
+  std::string app_version;
+  {
+    std::lock_guard lock(mutex_);
+    folder = folder_;
+    app_version = app_version_;
+  }
+  const std::optional<std::string> body = read_recorded_hub(folder, *country);
   common::logger("spotify")->debug(
       "upstream_call stage=pathfinder call=replay status={} country={} request_id={}",
       body ? 200 : 0, *country, request.request_id);
   if (!body) {
     FetchFailure failure{Error::kTransport, Stage::kPathfinder,
-                         fmt::format("no recording for {} in {}", *country, folder_.string())};
+                         fmt::format("no recording for {} in {}", *country, folder.string())};
     outcomes_.record_failure(failure);
     return failure;
   }
-  const NormalizeOptions options{*country, true, app_version_, common::now_epoch_ms(),
+
+  const NormalizeOptions options{*country, true, app_version, common::now_epoch_ms(),
                                  request.request_id};
   FetchResult<HubDocument> hub = read_hub_body(*body, options);
   if (hub) {
@@ -40,8 +51,29 @@ FetchResult<HubDocument> ReplayHubClient::fetch_hub(const HubRequest& request) {
 
 UpstreamStatus ReplayHubClient::status() const {
   UpstreamStatus status;
+  status.totp_version_in_use = "none";
   outcomes_.fill(status);
   return status;
+}
+
+void ReplayHubClient::reload(ClientConfig config) {
+  const auto log = common::logger("spotify");
+  if (config.replay_dir.empty()) {
+    log->warn(
+        "config_reload_ignored setting=replay reason=\"leaving replay mode needs a restart\"");
+    return;
+  }
+  complete_config(config);
+  if (!std::filesystem::is_directory(config.replay_dir)) {
+    throw std::invalid_argument(
+        fmt::format("--replay folder '{}' does not exist or is not a folder", config.replay_dir));
+  }
+  {
+    std::lock_guard lock(mutex_);
+    folder_ = config.replay_dir;
+    app_version_ = config.app_version;
+  }
+  log->info("config_reloaded mode=replay folder={}", config.replay_dir);
 }
 
 }  // namespace countryhub::spotify

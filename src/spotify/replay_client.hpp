@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <mutex>
+#include <string>
 
 #include "spotify/hub_client.hpp"
 #include "spotify/outcome_tracker.hpp"
@@ -19,9 +21,16 @@ class ReplayHubClient final : public HubClient {
   FetchResult<HubDocument> fetch_hub(const HubRequest& request) override;
   UpstreamStatus status() const override;
 
+  // Switches to the replay folder and app version of `config`. A
+  // configuration without a replay folder (live mode) needs a restart and
+  // is ignored with a warning. Throws std::invalid_argument when the folder
+  // does not exist.
+  void reload(ClientConfig config) override;
+
  private:
-  const std::filesystem::path folder_;
-  const std::string app_version_;
+  mutable std::mutex mutex_;  // guards folder_ and app_version_
+  std::filesystem::path folder_;
+  std::string app_version_;
   OutcomeTracker outcomes_;
 };
 

@@ -48,28 +48,10 @@ std::optional<std::int64_t> integer_member(const boost::json::value& value, std:
   return std::nullopt;
 }
 
-std::optional<std::int64_t> fetch_server_seconds(UpstreamCaller& caller, const ClientConfig& config,
-                                                 const CallContext& context) {
-  HttpRequest request;
-  request.url = join_url(config.web_url, "/api/server-time");
-  request.headers = {"accept: application/json"};
-  const FetchResult<HttpResponse> response =
-      caller.send(UpstreamCall::kServerTime, std::move(request), context, kServerTimeCapMs);
-  if (!response || response->status != 200) {
-    return std::nullopt;
-  }
-  const FetchResult<boost::json::value> body =
-      parse_json_body(Stage::kToken, "server_time", *response);
-  if (!body) {
-    return std::nullopt;
-  }
-  return integer_member(*body, "serverTime");
-}
-
 // `/api/token` rejects a wrong code or an unknown secret version with HTTP
 // 400 {"error":{"code":400,"message":"Unauthorized request"}}. For an expired
 // version the error object also carries "totpVerExpired" and "totpValidUntil".
-FetchFailure describe_rejection(const HttpResponse& response, const ClientConfig& config) {
+FetchFailure describe_rejection(const HttpResponse& response, int version) {
   boost::system::error_code error;
   const boost::json::value body = boost::json::parse(response.body, error);
   const boost::json::value* details = error ? nullptr : find_member(body, "error");
@@ -78,13 +60,15 @@ FetchFailure describe_rejection(const HttpResponse& response, const ClientConfig
     detail = fmt::format(
         "token endpoint reports TOTP secret version {} as expired (valid until '{}'); "
         "configure the current secret with --totp-secret and --totp-version",
-        config.totp_version, string_member(*details, "totpValidUntil"));
+        version, string_member(*details, "totpValidUntil"));
+    common::logger("spotify")->warn("totp_version_expired version={} valid_until={}", version,
+                                    string_member(*details, "totpValidUntil"));
   } else {
     const std::string_view message =
         details != nullptr ? string_member(*details, "message") : std::string_view();
-    detail = fmt::format(
-        "token endpoint rejected the TOTP code of secret version {} with HTTP 400: {}",
-        config.totp_version, message.empty() ? quote_body(response.body) : std::string(message));
+    detail =
+        fmt::format("token endpoint rejected the TOTP code of secret version {} with HTTP 400: {}",
+                    version, message.empty() ? quote_body(response.body) : std::string(message));
   }
   return FetchFailure{Error::kAuthFailed, Stage::kToken, std::move(detail), 0, response.status};
 }
@@ -135,21 +119,42 @@ std::optional<std::string_view> find_next_data(std::string_view html) {
   return html.substr(tag_end + 1, close - tag_end - 1);
 }
 
-FetchResult<WebToken> fetch_totp_token(UpstreamCaller& caller, const ClientConfig& config,
-                                       const CallContext& context) {
+std::optional<std::int64_t> fetch_server_offset(ResilientCaller& caller, const ClientConfig& config,
+                                                const CallContext& context) {
   const std::int64_t local_seconds = common::now_epoch_ms() / 1000;
-  const std::optional<std::int64_t> server_seconds = fetch_server_seconds(caller, config, context);
-  if (!server_seconds) {
+  HttpRequest request;
+  request.url = join_url(config.web_url, "/api/server-time");
+  request.headers = {"accept: application/json"};
+  const FetchResult<HttpResponse> response =
+      caller.send(UpstreamCall::kServerTime, std::move(request), context, kServerTimeCapMs);
+  if (!response || response->status != 200) {
     common::logger("spotify")->warn("server_time_unavailable fallback=local_clock request_id={}",
                                     context.request_id);
+    return std::nullopt;
   }
-  const std::string key = derive_totp_key(config.totp_secret);
+  const FetchResult<boost::json::value> body =
+      parse_json_body(Stage::kToken, "server_time", *response);
+  const std::optional<std::int64_t> server_seconds =
+      body ? integer_member(*body, "serverTime") : std::nullopt;
+  if (!server_seconds) {
+    return std::nullopt;
+  }
+  return *server_seconds - local_seconds;
+}
+
+FetchResult<WebToken> fetch_totp_token(ResilientCaller& caller, const ClientConfig& config,
+                                       const TotpSecret& secret,
+                                       std::optional<std::int64_t> server_offset_seconds,
+                                       const CallContext& context) {
+  const std::int64_t local_seconds = common::now_epoch_ms() / 1000;
+  const std::int64_t server_seconds = local_seconds + server_offset_seconds.value_or(0);
+  const std::string key = derive_totp_key(secret.secret);
   HttpRequest request;
   request.url =
       fmt::format("{}?reason={}&productType={}&totp={}&totpServer={}&totpVer={}",
                   join_url(config.web_url, "/api/token"), percent_encode(config.token_reason),
                   percent_encode(config.token_product_type), totp_code(key, local_seconds),
-                  totp_code(key, server_seconds.value_or(local_seconds)), config.totp_version);
+                  totp_code(key, server_seconds), secret.version);
   request.headers = {"accept: application/json", "referer: " + join_url(config.web_url, "/")};
 
   const FetchResult<HttpResponse> response =
@@ -158,7 +163,7 @@ FetchResult<WebToken> fetch_totp_token(UpstreamCaller& caller, const ClientConfi
     return response.error();
   }
   if (response->status == 400 && !looks_like_html(response->body, response->content_type)) {
-    return describe_rejection(*response, config);
+    return describe_rejection(*response, secret.version);
   }
   if (response->status < 200 || response->status >= 300) {
     return classify_status(Stage::kToken, "token endpoint", *response);
@@ -175,7 +180,12 @@ FetchResult<WebToken> fetch_totp_token(UpstreamCaller& caller, const ClientConfi
   return token;
 }
 
-FetchResult<WebToken> fetch_embed_token(UpstreamCaller& caller, const ClientConfig& config,
+bool is_totp_rejection(const FetchFailure& failure) {
+  return failure.kind == Error::kAuthFailed && failure.stage == Stage::kToken &&
+         failure.http_status == 400;
+}
+
+FetchResult<WebToken> fetch_embed_token(ResilientCaller& caller, const ClientConfig& config,
                                         const CallContext& context) {
   HttpRequest request;
   request.url = join_url(config.web_url, "/embed/track/" + percent_encode(config.embed_track_id));

@@ -6,6 +6,15 @@
 
 namespace countryhub::spotify {
 
+// A web-player TOTP secret and its version number (`totpVer`), as the
+// bundle lists them: `{secret:'<printable string>',version:<n>}`.
+struct TotpSecret {
+  std::string secret;
+  int version = 0;
+
+  bool operator==(const TotpSecret&) const = default;
+};
+
 // Derives the HMAC key from a web-player TOTP secret as the web player does:
 // each byte of `secret`, XORed with ((index mod 33) + 9), is written as a
 // decimal number, and the concatenated digits are the key.

@@ -30,8 +30,17 @@ std::string_view call_name(UpstreamCall call) {
       return "pathfinder_v2";
     case UpstreamCall::kPathfinderV1:
       return "pathfinder_v1";
+    case UpstreamCall::kWebPage:
+      return "web_page";
+    case UpstreamCall::kBundle:
+      return "bundle";
   }
   return "unknown";
+}
+
+bool expects_json(UpstreamCall call) {
+  return call != UpstreamCall::kEmbedPage && call != UpstreamCall::kWebPage &&
+         call != UpstreamCall::kBundle;
 }
 
 Stage call_stage(UpstreamCall call) {
@@ -41,6 +50,9 @@ Stage call_stage(UpstreamCall call) {
     case UpstreamCall::kPathfinderV2:
     case UpstreamCall::kPathfinderV1:
       return Stage::kPathfinder;
+    case UpstreamCall::kWebPage:
+    case UpstreamCall::kBundle:
+      return Stage::kBundle;
     default:
       return Stage::kToken;
   }
@@ -71,7 +83,6 @@ FetchResult<HttpResponse> UpstreamCaller::send(UpstreamCall call, HttpRequest re
   }
   const std::string extra = log_fields.empty() ? "" : fmt::format(" {}", log_fields);
   request.timeout_ms = cap_ms > 0 ? std::min(remaining, cap_ms) : remaining;
-  request.proxy = context.proxy;
 
   Result<HttpResponse> result = transport_.perform(request);
   if (!result) {

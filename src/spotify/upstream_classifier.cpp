@@ -15,6 +15,14 @@ namespace {
 
 constexpr std::size_t kQuotedBytes = 120;
 
+// Words of block and challenge pages: Varnish's "Error 403 URL Blocked" page
+// in front of open.spotify.com, reCAPTCHA and hCaptcha forms, and the
+// generic CDN denial pages. Matched without regard to case.
+constexpr std::string_view kBlockMarkers[] = {
+    "url blocked",        "captcha", "access denied", "unusual traffic", "verify you are human",
+    "challenge-platform",
+};
+
 std::string_view skip_space(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) {
     text.remove_prefix(3);
@@ -46,6 +54,20 @@ Stage stage_of_body_error(Error kind) {
   }
 }
 
+bool contains_ignoring_case(std::string_view text, std::string_view needle) {
+  const auto found =
+      std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
+      });
+  return found != text.end();
+}
+
+bool looks_like_json(std::string_view body) {
+  const std::string_view trimmed = skip_space(body);
+  return !trimmed.empty() && (trimmed.front() == '{' || trimmed.front() == '[');
+}
+
 std::string to_upper(std::string_view text) {
   std::string upper(text);
   std::transform(upper.begin(), upper.end(), upper.begin(),
@@ -61,6 +83,26 @@ bool looks_like_html(std::string_view body, std::string_view content_type) {
   }
   const std::string_view trimmed = skip_space(body);
   return !trimmed.empty() && trimmed.front() == '<';
+}
+
+bool has_block_marker(std::string_view body) {
+  return std::any_of(std::begin(kBlockMarkers), std::end(kBlockMarkers),
+                     [&](std::string_view marker) { return contains_ignoring_case(body, marker); });
+}
+
+bool looks_like_block_page(std::string_view body, std::string_view content_type) {
+  if (looks_like_html(body, content_type)) {
+    return true;
+  }
+  return !looks_like_json(body) && has_block_marker(body);
+}
+
+bool is_block_response(const HttpResponse& response) {
+  if (looks_like_block_page(response.body, response.content_type)) {
+    return true;
+  }
+  return response.status == 403 && !quote_body(response.body).empty() &&
+         !looks_like_json(response.body);
 }
 
 std::int64_t parse_retry_after(std::string_view value, std::int64_t now_unix_seconds) {
@@ -115,10 +157,10 @@ FetchFailure classify_status(Stage stage, std::string_view call, const HttpRespo
     failure.kind = Error::kRateLimited;
     failure.detail = fmt::format("{} returned HTTP 429 (Retry-After '{}'): {}", call,
                                  response.retry_after, body_text);
-  } else if (looks_like_html(response.body, response.content_type)) {
+  } else if (is_block_response(response)) {
     failure.kind = Error::kHtmlPage;
-    failure.detail =
-        fmt::format("{} returned HTTP {} with an HTML page: {}", call, response.status, body_text);
+    failure.detail = fmt::format("{} returned HTTP {} with a block or challenge page: {}", call,
+                                 response.status, body_text);
   } else if (response.status == 401 || response.status == 403) {
     failure.kind = Error::kAuthFailed;
     failure.detail = fmt::format("{} rejected the credentials with HTTP {}: {}", call,
@@ -132,11 +174,12 @@ FetchFailure classify_status(Stage stage, std::string_view call, const HttpRespo
 FetchResult<boost::json::value> parse_json_body(Stage stage, std::string_view call,
                                                 const HttpResponse& response) {
   const std::string_view body = response.body;
-  if (looks_like_html(body, response.content_type)) {
-    return FetchFailure{
-        Error::kHtmlPage, stage,
-        fmt::format("{} sent an HTML page where JSON was expected: {}", call, quote_body(body)), 0,
-        response.status};
+  if (looks_like_block_page(body, response.content_type)) {
+    return FetchFailure{Error::kHtmlPage, stage,
+                        fmt::format("{} sent an HTML, block or challenge page where JSON was "
+                                    "expected: {}",
+                                    call, quote_body(body)),
+                        0, response.status};
   }
   if (!simdjson::validate_utf8(body.data(), body.size())) {
     return FetchFailure{Error::kInvalidUtf8, stage,

@@ -19,6 +19,20 @@ inline constexpr std::int64_t kMaxRetryAfterSeconds = 86400;
 // first non-space byte is '<' (JSON never starts with it).
 bool looks_like_html(std::string_view body, std::string_view content_type);
 
+// Returns true when `body` names a known block or captcha marker ("URL
+// Blocked", "captcha", "Access Denied", ...), in any case.
+bool has_block_marker(std::string_view body);
+
+// Returns true for a block or challenge page: an HTML page (see
+// looks_like_html), or a body that is not JSON and names a known block or
+// captcha marker ("URL Blocked", "captcha", "Access Denied", ...). JSON
+// bodies are never matched, because hub titles may contain these words.
+bool looks_like_block_page(std::string_view body, std::string_view content_type);
+
+// Returns true when a response of any status is a block or challenge page:
+// looks_like_block_page, or a 403 whose non-empty body is not JSON.
+bool is_block_response(const HttpResponse& response);
+
 // Parses a Retry-After value, delay seconds or an HTTP date, into seconds
 // from `now_unix_seconds`. Returns 0 when it is absent, invalid or past, and
 // caps it at kMaxRetryAfterSeconds.
@@ -30,12 +44,13 @@ std::string quote_body(std::string_view body);
 
 // Classifies a response whose status is not 2xx, from the upstream `call`
 // ("token", "pathfinder_v2", ...). HTTP 429 is kRateLimited with its
-// Retry-After. An HTML page (a CDN block or challenge) is kHtmlPage, other
-// 401 and 403 responses are kAuthFailed, and everything else is kUpstreamStatus.
+// Retry-After. A block or challenge page, and a 403 whose non-empty body is
+// not JSON, is kHtmlPage. Other 401 and 403 responses are kAuthFailed, and
+// everything else is kUpstreamStatus.
 FetchFailure classify_status(Stage stage, std::string_view call, const HttpResponse& response);
 
-// Parses a 2xx body that must be JSON. Fails with kHtmlPage for an HTML page,
-// kInvalidUtf8 or kInvalidJson otherwise, all at `stage`.
+// Parses a 2xx body that must be JSON. Fails with kHtmlPage for a block or
+// challenge page, kInvalidUtf8 or kInvalidJson otherwise, all at `stage`.
 FetchResult<boost::json::value> parse_json_body(Stage stage, std::string_view call,
                                                 const HttpResponse& response);
 

@@ -39,6 +39,7 @@ class CountingHubClient : public spotify::HubClient {
   }
 
   spotify::UpstreamStatus status() const override { return {}; }
+  void reload(spotify::ClientConfig) override {}
 
   void block() {
     std::lock_guard lock(mutex_);

@@ -11,6 +11,7 @@ Usage: python3 fake_spotify.py --port 0 --port-file FILE --fixtures DIR
 """
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -42,6 +43,7 @@ _ROUTES = (
     ("POST", re.compile(r"/pathfinder/v2/query"), "pathfinder_v2", "_serve_pathfinder"),
     ("GET", re.compile(r"/"), "root", "_serve_root"),
     ("GET", re.compile(r"/cdn/build/web-player/(web-player\.[0-9a-f]{8}\.js)"), "bundle", "_serve_bundle"),
+    ("GET", re.compile(r"/cdn/build/web-player/([A-Za-z0-9_~-]+\.[0-9a-f]{8}\.js)"), "chunk", "_serve_chunk"),
 )
 
 
@@ -160,7 +162,7 @@ class FakeSpotifyHandler(BaseHTTPRequestHandler):
         config = state.config()
         call = self._pathfinder_call(endpoint) if endpoint.startswith("pathfinder") else None
         served = self.command == method and not (endpoint == "pathfinder_v1" and not config["v1_enabled"])
-        fault = state.record_call(endpoint, call, take_fault=served)
+        fault = state.record_call(endpoint, call, take_fault=served, via=self._proxy_user())
         if config["latency_ms"]:
             time.sleep(config["latency_ms"] / 1000.0)
         if self.command != method:
@@ -184,6 +186,27 @@ class FakeSpotifyHandler(BaseHTTPRequestHandler):
             return False
         self.body = self.rfile.read(int(length_text))
         return True
+
+    def _proxy_user(self):
+        """Return None for a direct request, else the user name of the proxy
+        that forwarded it ("" when it sent no credentials).
+
+        A client that uses an HTTP proxy sends the proxy the request target in
+        absolute form (http://host:port/path). A client that names this
+        server as its proxy for this server's own URLs therefore reaches it
+        in that form, and the request is served as usual. So the server can
+        stand in for a proxy pool: each proxy is this server's URL with its
+        own user name, which the client sends as Proxy-Authorization: Basic."""
+        if not self.path.startswith(("http://", "https://")):
+            return None
+        scheme, _, credentials = self.headers.get("Proxy-Authorization", "").partition(" ")
+        if scheme.lower() != "basic":
+            return ""
+        try:
+            decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return ""
+        return decoded.partition(":")[0]
 
     def _query_value(self, name):
         values = self.query.get(name)
@@ -347,6 +370,13 @@ class FakeSpotifyHandler(BaseHTTPRequestHandler):
         if match.group(1) != pages.bundle_name(script):
             # An old build name after a config change, as after a real deploy.
             self._send_error_json(404, f"no bundle named {match.group(1)}")
+            return
+        self._send(200, script, pages.JS_TYPE)
+
+    def _serve_chunk(self, config, match, call):
+        script = pages.chunk_scripts(config).get(match.group(1))
+        if script is None:
+            self._send_error_json(404, f"no chunk named {match.group(1)}")
             return
         self._send(200, script, pages.JS_TYPE)
 

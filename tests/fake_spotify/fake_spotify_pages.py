@@ -177,25 +177,85 @@ def _fault_json_body(kind, fault, fixtures_dir, country):
     raise ValueError(f"fault kind {kind!r} has no JSON response body")
 
 
+# Lazily loaded chunks of the fake build: webpack id, name, and whether the
+# chunk registers countryHubsPage when hub_hashes_in_chunk is set.
+_CHUNKS = (
+    (4127, "xpui-routes-search", False),
+    (7093, "xpui-routes-country-hub", True),
+    (8811, "xpui-routes-album", False),
+)
+
+
+def _bundle_hashes(config):
+    hashes = config["bundle_hashes"]
+    return config["accepted_hashes"] if hashes is None else hashes
+
+
+def _hub_registrations(config):
+    return [
+        f't.hub{index}=new s.l("countryHubsPage","query","{query_hash}",null);'
+        for index, query_hash in enumerate(_bundle_hashes(config))
+    ]
+
+
+def _content_name(stem, script):
+    """Name a script by its content, as the real build does."""
+    return f"{stem}.{hashlib.sha256(script).hexdigest()[:8]}.js"
+
+
+def chunk_scripts(config):
+    """Return {file name: script bytes} of the lazily loaded chunks."""
+    scripts = {}
+    for chunk_id, name, holds_hub in _CHUNKS:
+        lines = [
+            f'"use strict";(self.webpackChunkopen=self.webpackChunkopen||[]).push([[{chunk_id}],{{',
+            f"{chunk_id + 1}:(e,t,n)=>{{var s=n(1940);",
+        ]
+        if holds_hub and config["hub_hashes_in_chunk"]:
+            lines += _hub_registrations(config)
+        else:
+            lines.append(f't.home=new s.l("homeSection","query","{_HOME_SECTION_HASH}",null);')
+        lines.append("}}]);")
+        script = ("\n".join(lines) + "\n").encode("utf-8")
+        scripts[_content_name(name, script)] = script
+    return scripts
+
+
+def _chunk_runtime(config):
+    """Return the webpack runtime line that builds chunk URLs from two maps,
+    id to name and id to content hash, in the configured order."""
+    names = {}
+    hashes = {}
+    for file_name in chunk_scripts(config):
+        stem, content_hash, _ = file_name.rsplit(".", 2)
+        chunk_id = next(chunk_id for chunk_id, name, _ in _CHUNKS if name == stem)
+        names[chunk_id] = stem
+        hashes[chunk_id] = content_hash
+    name_map = ",".join(f'{key}:"{value}"' for key, value in names.items())
+    hash_map = ",".join(f'{key}:"{value}"' for key, value in hashes.items())
+    if config["chunk_map_order"] == "hashes_first":
+        return f'var c={{{hash_map}}},d={{{name_map}}};n.u=e=>(d[e]||e)+"."+c[e]+".js";'
+    return f'var c={{{name_map}}},d={{{hash_map}}};n.u=e=>(c[e]||e)+"."+d[e]+".js";'
+
+
 def bundle_script(config):
     """Return the web-player bundle text for a configuration.
 
     It contains the TOTP table in the form [{secret:'..',version:N},...] with the
-    newest version first, and one persisted-query registration per hash."""
+    newest version first, the chunk maps, and one persisted-query
+    registration per hash unless hub_hashes_in_chunk moves those into a chunk."""
     table = sorted(config["totp_secrets"], key=lambda entry: entry["version"], reverse=True)
     rows = ",".join(f"{{secret:'{entry['secret']}',version:{entry['version']}}}" for entry in table)
-    hashes = config["bundle_hashes"]
-    if hashes is None:
-        hashes = config["accepted_hashes"]
     lines = [
         '"use strict";(self.webpackChunkopen=self.webpackChunkopen||[]).push([[8441],{',
         "7281:(e,t,n)=>{var s=n(1940);",
         f"const totpSecrets=[{rows}];",
         "t.secrets=totpSecrets;",
+        _chunk_runtime(config),
         f't.home=new s.l("homeSection","query","{_HOME_SECTION_HASH}",null);',
     ]
-    for index, query_hash in enumerate(hashes):
-        lines.append(f't.hub{index}=new s.l("countryHubsPage","query","{query_hash}",null);')
+    if not config["hub_hashes_in_chunk"]:
+        lines += _hub_registrations(config)
     lines.append("}}]);")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -203,7 +263,7 @@ def bundle_script(config):
 def bundle_name(script):
     """Name the bundle by its content, as the real build does, so that a new
     configuration gives a new bundle URL."""
-    return f"web-player.{hashlib.sha256(script).hexdigest()[:8]}.js"
+    return _content_name("web-player", script)
 
 
 def root_page(script, server_time):

@@ -22,6 +22,7 @@ COUNTED_ENDPOINTS = (
     "pathfinder_v2",
     "root",
     "bundle",
+    "chunk",
 )
 FAULT_ENDPOINTS = COUNTED_ENDPOINTS + ("pathfinder",)
 
@@ -59,6 +60,11 @@ DEFAULT_CONFIG = {
     "accepted_hashes": list(DEFAULT_HASHES),
     # None means "the same as accepted_hashes".
     "bundle_hashes": None,
+    # True moves the countryHubsPage registrations from the main bundle into
+    # a lazily loaded chunk that the bundle's chunk maps name.
+    "hub_hashes_in_chunk": False,
+    # Order of the two chunk maps in the bundle: "names_first" or "hashes_first".
+    "chunk_map_order": "names_first",
     "token_ttl_seconds": 3600,
     "v1_enabled": True,
     "latency_ms": 0,
@@ -132,6 +138,12 @@ def _bundle_hashes(key, value):
     return None if value is None else _hash_list(key, value)
 
 
+def _chunk_map_order(key, value):
+    if value not in ("names_first", "hashes_first"):
+        raise ControlError(f"{key} must be \"names_first\" or \"hashes_first\"")
+    return value
+
+
 def _int_at_least(minimum):
     def check(key, value):
         if not _is_int(value) or value < minimum:
@@ -152,6 +164,8 @@ _CONFIG_CHECKS = {
     "expired_versions": _int_list,
     "accepted_hashes": _hash_list,
     "bundle_hashes": _bundle_hashes,
+    "hub_hashes_in_chunk": _boolean,
+    "chunk_map_order": _chunk_map_order,
     # Zero or negative lifetimes are allowed so that tests can hand out tokens
     # that are already expired.
     "token_ttl_seconds": _int_at_least(-(10**9)),
@@ -170,7 +184,7 @@ def validate_config(update):
     return {key: _CONFIG_CHECKS[key](key, value) for key, value in update.items()}
 
 
-_FAULT_KEYS = {"endpoint", "kind", "count", "status", "retry_after", "delay_ms", "fixture", "country"}
+_FAULT_KEYS = {"endpoint", "kind", "count", "status", "retry_after", "delay_ms", "fixture", "country", "via"}
 
 
 def validate_fault(fault, fixtures_dir):
@@ -195,12 +209,17 @@ def validate_fault(fault, fixtures_dir):
         "delay_ms": fault.get("delay_ms", 30000),
         "country": fault.get("country", "GB"),
         "fixture": fault.get("fixture"),
+        # None: any request; "direct": requests that came without a proxy;
+        # any other value: requests through a proxy with that user name.
+        "via": fault.get("via"),
     }
     _check_fault_numbers(checked)
     if not isinstance(checked["country"], str) or not _COUNTRY_PATTERN.fullmatch(checked["country"]):
         raise ControlError("fault country must be two upper-case letters such as 'GB'")
     if checked["kind"] == "fixture":
         _check_fixture_name(checked["fixture"], fixtures_dir)
+    if checked["via"] is not None and (not isinstance(checked["via"], str) or not checked["via"]):
+        raise ControlError("fault via must be \"direct\" or a proxy user name")
     return checked
 
 
@@ -237,6 +256,8 @@ class FakeState:
         self._config = copy.deepcopy(DEFAULT_CONFIG)
         self._faults = []
         self._counters = dict.fromkeys(COUNTED_ENDPOINTS, 0)
+        self._proxied = 0
+        self._proxy_users = {}
         self._last_pathfinder = None
         self._access_tokens = {}
         self._client_tokens = set()
@@ -262,14 +283,19 @@ class FakeState:
             self._faults.append(dict(fault))
             return len(self._faults)
 
-    def record_call(self, endpoint, pathfinder_call=None, take_fault=True):
+    def record_call(self, endpoint, pathfinder_call=None, take_fault=True, via=None):
         """Count one request and, when `take_fault` is set, take the oldest
         queued fault that matches it. Return that fault or None.
 
-        Counting and taking happen under one lock, so concurrent requests never
-        lose a count or use up a fault more often than its count allows."""
+        `via` is None for a direct request, else the user name the request's
+        proxy sent in Proxy-Authorization ("" without credentials). Counting
+        and taking happen under one lock, so concurrent requests never lose a
+        count or use up a fault more often than its count allows."""
         with self._lock:
             self._counters[endpoint] += 1
+            if via is not None:
+                self._proxied += 1
+                self._proxy_users[via] = self._proxy_users.get(via, 0) + 1
             if pathfinder_call is not None:
                 record = {key: pathfinder_call[key] for key in ("method", "hash", "country", "operation")}
                 record["headers"] = dict(pathfinder_call["headers"])
@@ -277,7 +303,7 @@ class FakeState:
             if not take_fault:
                 return None
             for index, fault in enumerate(self._faults):
-                if not _fault_matches(fault["endpoint"], endpoint):
+                if not _fault_matches(fault, endpoint, via):
                     continue
                 if fault["count"] > 0:
                     fault["count"] -= 1
@@ -290,6 +316,8 @@ class FakeState:
         with self._lock:
             result = dict(self._counters)
             result["pathfinder"] = result["pathfinder_v1"] + result["pathfinder_v2"]
+            result["proxied"] = self._proxied
+            result["proxy_users"] = dict(self._proxy_users)
             result["last_pathfinder"] = copy.deepcopy(self._last_pathfinder)
             return result
 
@@ -336,7 +364,12 @@ class FakeState:
         return "ok" if totp in valid and totp_server in valid else "invalid"
 
 
-def _fault_matches(fault_endpoint, endpoint):
-    if fault_endpoint == "pathfinder":
+def _fault_matches(fault, endpoint, via):
+    wanted = fault["via"]
+    if wanted == "direct" and via is not None:
+        return False
+    if wanted not in (None, "direct") and via != wanted:
+        return False
+    if fault["endpoint"] == "pathfinder":
         return endpoint in ("pathfinder_v1", "pathfinder_v2")
-    return fault_endpoint == endpoint
+    return fault["endpoint"] == endpoint

@@ -361,6 +361,42 @@ class EndpointTest(FakeSpotifyCase):
         self.assertEqual(found, [OTHER_HASH])
         self.assertEqual(self.pathfinder_v2(token, query_hash=found[0])[0], 200)
 
+    def bundle_text(self):
+        page = self.request("GET", "/")[2]
+        return self.request("GET", re.search(rb'src="([^"]+\.js)"', page).group(1).decode())[2].decode()
+
+    def chunk_urls(self, script):
+        """Build chunk URLs from the two maps, recognized by their values."""
+        maps = [dict(re.findall(r'(\d+):"([^"]+)"', body)) for body in re.findall(r"=\{([^{}]*)\}", script)]
+        maps = [entries for entries in maps if entries]
+        hashes = next(m for m in maps if all(re.fullmatch(r"[0-9a-f]{8}", v) for v in m.values()))
+        names = next(m for m in maps if m is not hashes)
+        return {names[key]: f"/cdn/build/web-player/{names[key]}.{value}.js" for key, value in hashes.items()}
+
+    def test_hub_hashes_in_chunk(self):
+        self.control("config", {"hub_hashes_in_chunk": True})
+        script = self.bundle_text()
+        self.assertNotIn("countryHubsPage", script)
+        urls = self.chunk_urls(script)
+        self.assertEqual(sorted(urls), ["xpui-routes-album", "xpui-routes-country-hub", "xpui-routes-search"])
+        status, _, chunk = self.request("GET", urls["xpui-routes-country-hub"])
+        self.assertEqual(status, 200)
+        self.assertIn(f'"countryHubsPage","query","{HASH}"'.encode(), chunk)
+        status, _, other = self.request("GET", urls["xpui-routes-search"])
+        self.assertEqual(status, 200)
+        self.assertNotIn(b"countryHubsPage", other)
+        self.assertEqual(self.request("GET", "/cdn/build/web-player/xpui-routes-album.00000000.js")[0], 404)
+        self.assertEqual(self.calls()["chunk"], 3)
+
+    def test_chunk_map_order_can_swap(self):
+        names_first = self.bundle_text()
+        self.control("config", {"chunk_map_order": "hashes_first"})
+        hashes_first = self.bundle_text()
+        self.assertRegex(names_first, r'var c=\{\d+:"xpui-routes-')
+        self.assertRegex(hashes_first, r'var c=\{\d+:"[0-9a-f]{8}"')
+        self.assertEqual(self.chunk_urls(names_first), self.chunk_urls(hashes_first))
+        self.control("config", {"chunk_map_order": "sideways"}, expect=400)
+
     def test_bundle_hashes_override(self):
         self.control("config", {"bundle_hashes": [OTHER_HASH]})
         page = self.request("GET", "/")[2]
@@ -377,7 +413,8 @@ class EndpointTest(FakeSpotifyCase):
     def test_unknown_path_is_404_and_uncounted(self):
         self.assertEqual(self.request("GET", "/nothing/here")[0], 404)
         calls = self.calls()
-        self.assertEqual(sum(value for key, value in calls.items() if key != "last_pathfinder"), 0)
+        self.assertEqual(sum(value for value in calls.values() if isinstance(value, int)), 0)
+        self.assertEqual(calls["proxy_users"], {})
 
     def test_wrong_method_is_405(self):
         status, headers, _ = self.request("GET", "/pathfinder/v2/query")
@@ -557,6 +594,45 @@ class FaultTest(FakeSpotifyCase):
             self.control("config", config, expect=400)
 
 
+class ProxyTest(FakeSpotifyCase):
+    """Requests in absolute form, as a forward proxy receives them."""
+
+    def proxied(self, path, user=None):
+        headers = {}
+        if user is not None:
+            credentials = base64.b64encode(f"{user}:secret".encode()).decode()
+            headers["Proxy-Authorization"] = f"Basic {credentials}"
+        return self.request("GET", f"http://127.0.0.1:{self.port}{path}", headers=headers)
+
+    def test_proxied_request_is_served_and_counted(self):
+        status, _, content = self.proxied("/api/server-time", user="alpha")
+        self.assertEqual(status, 200)
+        self.assertIn("serverTime", json.loads(content))
+        self.proxied("/api/server-time")
+        self.request("GET", "/api/server-time")
+        calls = self.calls()
+        self.assertEqual(calls["server_time"], 3)
+        self.assertEqual(calls["proxied"], 2)
+        self.assertEqual(calls["proxy_users"], {"alpha": 1, "": 1})
+
+    def test_fault_via_one_proxy(self):
+        self.add_fault(endpoint="server_time", kind="status", status=503, via="alpha", count=-1)
+        self.assertEqual(self.proxied("/api/server-time", user="beta")[0], 200)
+        self.assertEqual(self.request("GET", "/api/server-time")[0], 200)
+        self.assertEqual(self.proxied("/api/server-time", user="alpha")[0], 503)
+        self.assertEqual(self.proxied("/api/server-time", user="alpha")[0], 503)
+
+    def test_fault_via_direct(self):
+        self.add_fault(endpoint="server_time", kind="rate_limited", via="direct")
+        self.assertEqual(self.proxied("/api/server-time", user="alpha")[0], 200)
+        self.assertEqual(self.request("GET", "/api/server-time")[0], 429)
+        self.assertEqual(self.request("GET", "/api/server-time")[0], 200)
+
+    def test_invalid_via_rejected(self):
+        for via in ("", 7):
+            self.control("fault", {"endpoint": "token", "kind": "status", "via": via}, expect=400)
+
+
 class CounterTest(FakeSpotifyCase):
     def test_every_endpoint_counted(self):
         token = self.mint_token()
@@ -567,6 +643,7 @@ class CounterTest(FakeSpotifyCase):
         self.pathfinder_v2(token)
         self.request("GET", "/")
         self.request("GET", "/cdn/build/web-player/web-player.00000000.js")
+        self.request("GET", "/cdn/build/web-player/xpui-routes-album.00000000.js")
         calls = self.calls()
         for endpoint in fake_spotify_state.COUNTED_ENDPOINTS:
             self.assertEqual(calls[endpoint], 1, endpoint)

@@ -1,5 +1,7 @@
 // The live path through the fake Spotify: success, and every 502 row of the
 // contract with its stage, none of them charged.
+#include <chrono>
+
 #include "integration/service_fixture.hpp"
 #include "support/fake_spotify.hpp"
 
@@ -60,12 +62,34 @@ TEST_F(UpstreamTest, TimeoutIsUpstreamFailed) {
   expect_upstream_error(reply, "upstream_failed", "pathfinder");
 }
 
-TEST_F(UpstreamTest, RateLimitCarriesSpotifysRetryAfter) {
-  fake_->add_fault(R"({"endpoint":"pathfinder","kind":"rate_limited","retry_after":30,"count":-1})");
+TEST_F(UpstreamTest, RateLimitCarriesSpotifysRetryAfterAndPausesCalls) {
+  fake_->add_fault(R"({"endpoint":"pathfinder","kind":"rate_limited","retry_after":30,"count":1})");
   const HttpReply reply = get_hub("", key_);
-  fake_->reset();
+  EXPECT_EQ(reply.status, 502);
+  EXPECT_EQ(error_of(reply), "upstream_rate_limited");
+  EXPECT_EQ(body_of(reply).at("data").at("stage").as_string(), "pathfinder");
   EXPECT_EQ(body_of(reply).at("data").at("retryAfterSeconds").as_int64(), 30);
-  expect_upstream_error(reply, "upstream_rate_limited", "pathfinder");
+  EXPECT_EQ(reply.headers.count("x-credits-charged"), 0u);
+  const std::int64_t calls = fake_->calls("pathfinder");
+
+  // Until the 30 s pass, Spotify is not called again.
+  const HttpReply paused = get_hub("?country_code=gb", key_);
+  EXPECT_EQ(paused.status, 502);
+  EXPECT_EQ(error_of(paused), "upstream_rate_limited");
+  EXPECT_LE(body_of(paused).at("data").at("retryAfterSeconds").as_int64(), 30);
+  EXPECT_EQ(fake_->calls("pathfinder"), calls);
+}
+
+TEST_F(UpstreamTest, DayLongRetryAfterIsReportedAtOnce) {
+  fake_->add_fault(
+      R"({"endpoint":"pathfinder","kind":"rate_limited","retry_after":86400,"count":1})");
+  const auto started = std::chrono::steady_clock::now();
+  const HttpReply reply = get_hub("", key_);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  EXPECT_EQ(reply.status, 502);
+  EXPECT_EQ(error_of(reply), "upstream_rate_limited");
+  EXPECT_EQ(body_of(reply).at("data").at("retryAfterSeconds").as_int64(), 86400);
+  EXPECT_EQ(reply.headers.at("retry-after"), "86400");
 }
 
 TEST_F(UpstreamTest, BlockPageIsUpstreamChallenge) {
@@ -89,8 +113,20 @@ TEST_F(UpstreamTest, ErrorsWithoutDataAreUnusable) {
   expect_upstream_error(reply, "upstream_unusable", "pathfinder");
 }
 
+TEST_F(UpstreamTest, StaleHashesAreHealedFromTheWebPlayerBundle) {
+  const std::string fresh_hash(64, 'a');
+  fake_->configure(R"({"accepted_hashes":[")" + fresh_hash + R"("]})");
+  const HttpReply reply = get_hub("", key_);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_GE(fake_->calls("bundle"), 1);
+  EXPECT_EQ(fake_->calls().at("last_pathfinder").at("hash").as_string(), fresh_hash);
+  const HttpReply ready = http_get(service_->url("/readyz"));
+  EXPECT_EQ(body_of(ready).at("data").at("upstream").at("workingHash").as_string(), fresh_hash);
+}
+
 TEST_F(UpstreamTest, StaleHashesEverywhereAreUnusable) {
-  fake_->configure(R"({"accepted_hashes":["0000000000000000000000000000000000000000000000000000000000000000"]})");
+  fake_->configure(R"({"accepted_hashes":[")" + std::string(64, 'a') +
+                   R"("],"bundle_hashes":[")" + std::string(64, 'b') + R"("]})");
   const HttpReply reply = get_hub("", key_);
   EXPECT_GE(fake_->calls("pathfinder"), 2);
   fake_->reset();
@@ -125,6 +161,53 @@ TEST_F(UpstreamTest, NoTokenFromAnySourceIsAuthFailed) {
   EXPECT_EQ(fake_->calls("pathfinder"), 0);
   fake_->reset();
   expect_upstream_error(reply, "upstream_auth_failed", "token");
+}
+
+TEST_F(UpstreamTest, ExpiredTotpVersionIsReportedAsNoWorkingSecret) {
+  fake_->configure(R"({"expired_versions":[61]})");
+  fake_->add_fault(R"({"endpoint":"embed","kind":"status","status":500,"count":-1})");
+  const HttpReply reply = get_hub("", key_);
+  EXPECT_EQ(fake_->calls("pathfinder"), 0);
+  EXPECT_NE(body_of(reply).at("msg").as_string().find("--totp-secret"), std::string::npos)
+      << reply.body;
+  fake_->reset();
+  expect_upstream_error(reply, "upstream_auth_failed", "token");
+}
+
+TEST_F(UpstreamTest, BlockPageOnTheTokenUrlIsAChallenge) {
+  fake_->add_fault(R"({"endpoint":"token","kind":"html_block","count":-1})");
+  fake_->add_fault(R"({"endpoint":"embed","kind":"html_block","count":-1})");
+  const HttpReply reply = get_hub("", key_);
+  EXPECT_EQ(fake_->calls("pathfinder"), 0);
+  fake_->reset();
+  expect_upstream_error(reply, "upstream_challenge", "token");
+}
+
+TEST_F(UpstreamTest, ReadyzShowsEachStagesState) {
+  ASSERT_EQ(get_hub("", key_).status, 200);
+  const HttpReply ready = http_get(service_->url("/readyz"));
+  ASSERT_EQ(ready.status, 200);
+  const auto upstream = body_of(ready).at("data").at("upstream").as_object();
+  EXPECT_EQ(upstream.at("hasToken").as_bool(), true);
+  EXPECT_EQ(upstream.at("totpVersionInUse").as_string(), "61 (configured)");
+  EXPECT_EQ(upstream.at("breakers").at("pathfinder").as_string(), "closed");
+  EXPECT_EQ(upstream.at("knownHashes").as_array().size(), 2u);
+  EXPECT_FALSE(upstream.at("lastSuccessAt").is_null());
+}
+
+TEST_F(UpstreamTest, RepeatedFailuresOpenTheBreaker) {
+  fake_->add_fault(R"({"endpoint":"pathfinder","kind":"status","status":503,"count":-1})");
+  for (int i = 0; i < 3; ++i) {
+    get_hub("?country_code=fr", key_);
+  }
+  const std::int64_t calls = fake_->calls("pathfinder");
+  const HttpReply paused = get_hub("?country_code=fr", key_);
+  EXPECT_EQ(paused.status, 502);
+  EXPECT_EQ(error_of(paused), "upstream_failed");
+  EXPECT_EQ(fake_->calls("pathfinder"), calls);
+  const HttpReply ready = http_get(service_->url("/readyz"));
+  EXPECT_EQ(body_of(ready).at("data").at("upstream").at("breakers").at("pathfinder").as_string(),
+            "open");
 }
 
 TEST_F(UpstreamTest, OneUnauthorizedAnswerIsHealedByOneTokenRefresh) {

@@ -40,7 +40,9 @@ TEST_F(HubClientFailure, SecondUnauthorizedIsAuthFailure) {
 
 TEST_F(HubClientFailure, AllHashesStale) {
   fake().configure(R"({"accepted_hashes": [")" + std::string(64, 'c') + R"("]})");
-  const FetchFailure failure = fetch_failure();
+  ClientConfig config = fake_config();
+  config.scan_bundle = false;
+  const FetchFailure failure = fetch_failure(config);
   EXPECT_EQ(failure.kind, Error::kPersistedQueryNotFound);
   EXPECT_EQ(failure.stage, Stage::kPathfinder);
   EXPECT_EQ(calls("pathfinder_v2"), 2);
@@ -51,7 +53,9 @@ TEST_F(HubClientFailure, AllHashesStale) {
 TEST_F(HubClientFailure, StaleHashesWithoutV1) {
   fake().configure(R"({"accepted_hashes": [")" + std::string(64, 'c') +
                    R"("], "v1_enabled": false})");
-  const FetchFailure failure = fetch_failure();
+  ClientConfig config = fake_config();
+  config.scan_bundle = false;
+  const FetchFailure failure = fetch_failure(config);
   EXPECT_EQ(failure.kind, Error::kPersistedQueryNotFound);
   EXPECT_EQ(failure.stage, Stage::kPathfinder);
   EXPECT_NE(failure.detail.find("HTTP 404"), std::string::npos) << failure.detail;
@@ -78,11 +82,14 @@ TEST_F(HubClientFailure, EmptyRateLimitOnToken) {
 }
 
 TEST_F(HubClientFailure, ServerErrorIsUpstreamStatus) {
-  fake().add_fault(R"({"endpoint": "pathfinder", "kind": "status", "status": 503})");
-  const FetchFailure failure = fetch_failure();
+  fake().add_fault(R"({"endpoint": "pathfinder", "kind": "status", "status": 503, "count": -1})");
+  ClientConfig config = fake_config();
+  config.retry_base_ms = 10;
+  const FetchFailure failure = fetch_failure(config);
   EXPECT_EQ(failure.kind, Error::kUpstreamStatus);
   EXPECT_EQ(failure.stage, Stage::kPathfinder);
   EXPECT_EQ(failure.http_status, 503);
+  EXPECT_EQ(calls("pathfinder"), config.max_attempts);
 }
 
 TEST_F(HubClientFailure, HtmlBlockOnTokenSources) {
@@ -108,18 +115,26 @@ TEST_F(HubClientFailure, CaptchaOnEmbedWithoutSecret) {
   fake().add_fault(R"({"endpoint": "embed", "kind": "captcha"})");
   ClientConfig config = fake_config();
   config.totp_secret.clear();
+  config.scan_bundle = false;
   const FetchFailure failure = fetch_failure(config);
   EXPECT_EQ(failure.kind, Error::kHtmlPage);
   EXPECT_EQ(failure.stage, Stage::kToken);
 }
 
-TEST_F(HubClientFailure, ExpiredSecretVersionIsAuthFailure) {
+TEST_F(HubClientFailure, ExpiredSecretVersionIsNoWorkingSecret) {
+  // The bundle lists version 61 only, so the rescan finds nothing newer.
   fake().configure(R"({"expired_versions": [61]})");
-  fake().add_fault(R"({"endpoint": "embed", "kind": "status", "status": 500})");
-  const FetchFailure failure = fetch_failure();
-  EXPECT_EQ(failure.kind, Error::kAuthFailed);
+  fake().add_fault(R"({"endpoint": "embed", "kind": "status", "status": 500, "count": -1})");
+  ClientConfig config = fake_config();
+  config.retry_base_ms = 10;
+  const FetchFailure failure = fetch_failure(config);
+  EXPECT_EQ(failure.kind, Error::kNoWorkingSecret);
   EXPECT_EQ(failure.stage, Stage::kToken);
   EXPECT_NE(failure.detail.find("version 61 as expired"), std::string::npos) << failure.detail;
+  EXPECT_EQ(calls("token"), 1);
+  EXPECT_EQ(calls("bundle"), 1);
+  EXPECT_EQ(calls("embed"), config.max_attempts);
+  EXPECT_EQ(calls("pathfinder"), 0);
 }
 
 TEST_F(HubClientFailure, HtmlBlockOnPathfinder) {
@@ -174,10 +189,12 @@ TEST_F(HubClientFailure, EmptyHub) {
 }
 
 TEST_F(HubClientFailure, ConnectionResetIsTransport) {
-  // libcurl resends a request once on a new connection when a reused one
-  // closes without a response, so two resets are needed to fail a fetch.
-  fake().add_fault(R"({"endpoint": "pathfinder", "kind": "reset", "count": 2})");
-  const FetchFailure failure = fetch_failure();
+  // Every attempt is reset; libcurl also resends a request once on a new
+  // connection when a reused one closes without a response.
+  fake().add_fault(R"({"endpoint": "pathfinder", "kind": "reset", "count": -1})");
+  ClientConfig config = fake_config();
+  config.retry_base_ms = 10;
+  const FetchFailure failure = fetch_failure(config);
   EXPECT_EQ(failure.kind, Error::kTransport);
   EXPECT_EQ(failure.stage, Stage::kPathfinder);
   EXPECT_EQ(failure.http_status, 0);

@@ -88,6 +88,7 @@ TEST_F(HubClientFetch, UsesEmbedTokenWithoutSecret) {
   ClientConfig config = fake_config();
   config.totp_secret.clear();
   config.totp_version = 0;
+  config.scan_bundle = false;
   const auto client = make_hub_client(config);
   auto hub = client->fetch_hub(HubRequest{"us", "req"});
   ASSERT_TRUE(hub.has_value()) << hub.error().detail;
@@ -101,7 +102,9 @@ TEST_F(HubClientFetch, UsesEmbedTokenWithoutSecret) {
 
 TEST_F(HubClientFetch, FallsBackToEmbedWhenTotpRejected) {
   fake().configure(R"({"totp_secrets": [{"secret": "another-secret", "version": 62}]})");
-  const auto client = make_hub_client(fake_config());
+  ClientConfig config = fake_config();
+  config.scan_bundle = false;
+  const auto client = make_hub_client(config);
   auto hub = client->fetch_hub(HubRequest{"us", "req"});
   ASSERT_TRUE(hub.has_value()) << hub.error().detail;
   EXPECT_EQ(calls("token"), 1);
@@ -166,11 +169,13 @@ TEST_F(HubClientFetch, RenewsRejectedClientToken) {
 }
 
 TEST_F(HubClientFetch, ClientTokenFailureIsNotFatal) {
-  fake().add_fault(R"({"endpoint": "clienttoken", "kind": "status", "status": 500})");
-  const auto client = make_hub_client(fake_config());
+  fake().add_fault(R"({"endpoint": "clienttoken", "kind": "status", "status": 500, "count": -1})");
+  ClientConfig config = fake_config();
+  config.retry_base_ms = 10;
+  const auto client = make_hub_client(config);
   auto hub = client->fetch_hub(HubRequest{"us", "req"});
   ASSERT_TRUE(hub.has_value()) << hub.error().detail;
-  EXPECT_EQ(calls("clienttoken"), 1);
+  EXPECT_EQ(calls("clienttoken"), config.max_attempts);
   EXPECT_FALSE(last_pathfinder_headers().contains("client-token"));
 }
 

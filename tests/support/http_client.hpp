@@ -15,12 +15,12 @@ struct HttpReply {
 
 struct HttpCall {
   std::string method = "GET";
-  std::string url;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;  // sent when not empty
+  std::string url = {};
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  std::string body = {};  // sent when not empty
   long timeout_ms = 30000;
   // Sent as Accept-Encoding, and the answer decoded by libcurl; empty: neither.
-  std::string decoded_encoding;
+  std::string decoded_encoding = {};
 };
 
 // Sends one request with libcurl and returns the reply. For tests only.
@@ -28,7 +28,7 @@ HttpReply http_call(const HttpCall& call);
 
 inline HttpReply http_get(const std::string& url,
                           std::vector<std::pair<std::string, std::string>> headers = {}) {
-  return http_call(HttpCall{"GET", url, std::move(headers), "", 30000});
+  return http_call(HttpCall{"GET", url, std::move(headers), "", 30000, ""});
 }
 
 }  // namespace countryhub::testing
