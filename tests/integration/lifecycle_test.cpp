@@ -1,5 +1,7 @@
 // Shutdown and store failures: drained requests finish, nothing is charged
 // when the charge cannot be recorded.
+#include <csignal>
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -32,6 +34,33 @@ TEST_F(LifecycleTest, SigtermLetsTheInFlightRequestFinishAndRefusesNewOnes) {
   EXPECT_EQ(finished.headers.at("x-credits-charged"), "3");
   EXPECT_EQ(refused.status, 0);
   EXPECT_EQ(service_->wait(), 0);
+}
+
+TEST_F(LifecycleTest, SighupAppliesANewQueryHashWithoutRestart) {
+  auto fake = FakeSpotify::start(fixture_path("composed"));
+  const std::string key = account_with_key("rex@example.com", "pro");
+  const auto config = dir_.path() / "countryhub.conf";
+  const auto write_config = [&](const std::string& hash) {
+    std::ofstream(config) << "# upstream settings\nscan-bundle = false\nquery-hash = " << hash
+                          << "\n";
+  };
+  write_config(std::string(64, 'c'));
+  start_service({"--config", config.string(), "--spotify-web-url", fake->base_url(),
+                 "--spotify-api-url", fake->base_url(), "--spotify-clienttoken-url",
+                 fake->base_url(), "--totp-secret", "countryhub-fake-secret-7Q2x",
+                 "--totp-version", "61"});
+  const HttpReply stale = get_hub("", key);
+  ASSERT_EQ(stale.status, 502);
+  EXPECT_EQ(error_of(stale), "upstream_unusable");
+
+  write_config("6c2e4b04d8836507c2ad09c954f27a6c98d8b0a761f99ef6f4dc9bbe7834ba55");
+  ::kill(service_->pid(), SIGHUP);
+  for (int i = 0; i < 100 && service_->log().find("reload_done") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+  const HttpReply healed = get_hub("", key);
+  EXPECT_EQ(healed.status, 200) << healed.body << service_->log();
 }
 
 TEST_F(LifecycleTest, ChargeThatCannotBeRecordedIs500AndSendsNoData) {

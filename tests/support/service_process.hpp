@@ -48,6 +48,8 @@ class ServiceProcess {
   // Returns http://127.0.0.1:PORT followed by `path_and_query`.
   std::string url(std::string_view path_and_query) const;
   unsigned short port() const { return port_; }
+  // The server's process id, for reading /proc/<pid>; -1 once it was reaped.
+  pid_t pid() const { return pid_; }
   // Sends SIGTERM and waits; returns the exit code (128 + signal when killed).
   int stop();
   // Sends SIGTERM without waiting; wait() collects the exit code.
