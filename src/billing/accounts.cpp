@@ -85,6 +85,10 @@ Result<store::AccountRecord> AccountManager::create_account(std::string_view ema
     return BillingError{Error::kInvalidArgument,
                         fmt::format("unknown plan '{}'; choose one of {}", plan_id, plan_list())};
   }
+  if (has_overage && plan->overage_rule == OverageRule::kNever) {
+    return BillingError{Error::kInvalidArgument,
+                        fmt::format("the {} plan has no overage; choose another plan", plan->name)};
+  }
   auto created = store_.create_account(lower_case(email), plan->id, has_overage, clock_());
   if (!created) {
     if (created.error().kind == store::Error::kConflict) {
@@ -123,6 +127,16 @@ Result<store::AccountRecord> AccountManager::update_account(std::string_view ema
     account->plan = plan->id;
   }
   account->has_overage = change.has_overage.value_or(account->has_overage);
+  const auto new_plan = find_plan(account->plan);
+  if (new_plan && new_plan->overage_rule == OverageRule::kNever && account->has_overage) {
+    if (change.has_overage) {
+      return BillingError{Error::kInvalidArgument,
+                          fmt::format("the {} plan has no overage", new_plan->name)};
+    }
+    // Moving to a plan without overage turns the switch off, so what the
+    // account shows is what applies.
+    account->has_overage = false;
+  }
   account->is_disabled = change.is_disabled.value_or(account->is_disabled);
   if (auto updated = store_.update_account(*account); !updated) {
     return store_failed(updated.error());

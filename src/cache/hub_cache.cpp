@@ -272,8 +272,12 @@ spotify::FetchResult<CacheAnswer> HubCache::wait_for(const std::shared_ptr<Fligh
     if (age_ms < config_.fresh_ttl_ms + config_.stale_if_error_ms &&
         (!max_age_ms || age_ms <= *max_age_ms)) {
       ++stats_.stale;
+      // fwd-status is the status Spotify answered; transport failures have none.
+      const int upstream_status = flight->failure->http_status;
+      const std::string status_field =
+          upstream_status > 0 ? fmt::format("; fwd-status={}", upstream_status) : std::string();
       return answer(entry.hub, Freshness::kStale, now_ms,
-                    fmt::format("fwd={}; fwd-status=502; detail=stale-if-error", forward_reason));
+                    fmt::format("fwd={}{}; detail=stale-if-error", forward_reason, status_field));
     }
   }
   return *flight->failure;

@@ -96,7 +96,10 @@ ApiFailure from_upstream(const spotify::FetchFailure& failure) {
                              upstream_summary(failure.kind, kind), stage,
                              common::printable_excerpt(failure.detail, 240))};
   api.context.emplace_back("stage", std::string(stage));
-  if (kind == ApiError::kUpstreamRateLimited && failure.retry_after_seconds > 0) {
+  // Spotify's own Retry-After, or the time until a paused stage tries again.
+  const bool has_wait = kind == ApiError::kUpstreamRateLimited ||
+                        failure.kind == spotify::Error::kCircuitOpen;
+  if (has_wait && failure.retry_after_seconds > 0) {
     api.retry_after_seconds = failure.retry_after_seconds;
   }
   return api;

@@ -107,13 +107,21 @@ TEST_F(AccessCreditsTest, FreeRejectsRequestPastIncluded) {
   EXPECT_EQ(balance.error().retry_after_seconds, 21 * 86'400 + 12 * 3'600);
 }
 
-TEST_F(AccessCreditsTest, FreeIgnoresOverageSwitch) {
-  const Caller caller = caller_on("free", true);
-  use_credits(caller, 1998);
+TEST_F(AccessCreditsTest, FreeRefusesTheOverageSwitch) {
+  auto account = manager_->create_account("free-overage@example.com", "free", true);
+  ASSERT_FALSE(account);
+  EXPECT_EQ(account.error().kind, Error::kInvalidArgument);
+}
 
-  auto balance = access_->check_credits(caller);
-  ASSERT_FALSE(balance);
-  EXPECT_EQ(balance.error().kind, Error::kCreditsExhausted);
+TEST_F(AccessCreditsTest, MovingToFreeTurnsOverageOff) {
+  const Caller caller = caller_on("starter", true);
+  AccountChange change;
+  change.plan = "free";
+  auto moved = manager_->update_account(caller.account.email, change);
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_FALSE(moved->has_overage);
+  change.has_overage = true;
+  EXPECT_FALSE(manager_->update_account(caller.account.email, change));
 }
 
 TEST_F(AccessCreditsTest, ProIsNeverRejected) {
