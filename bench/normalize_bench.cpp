@@ -1,8 +1,13 @@
-// Throughput of the Pathfinder normalizer in input bytes per second, on the
-// captured and composed fixtures. Run: build/bench/normalize_bench
+// Throughput of the Pathfinder normalizer in input bytes per second, on every
+// fixture listed in bench/normalize_fixtures.txt (captured and composed).
+// Run: build/bench/normalize_bench; bench/normalize_compare.py runs it beside
+// the Python peer and reports the ratios.
+#include <cstdint>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -15,11 +20,23 @@ namespace {
 using countryhub::spotify::normalize_hub;
 using countryhub::spotify::NormalizeOptions;
 
-std::string read_fixture(const std::string& relative) {
-  std::ifstream input(std::string(COUNTRYHUB_FIXTURES_DIR) + "/" + relative, std::ios::binary);
+std::string read_file(const std::string& path) {
+  std::ifstream input(path, std::ios::binary);
   std::ostringstream contents;
   contents << input.rdbuf();
   return std::move(contents).str();
+}
+
+// Returns the fixture paths of the list, relative to tests/fixtures.
+std::vector<std::string> fixture_list() {
+  std::istringstream list(read_file(COUNTRYHUB_BENCH_DIR "/normalize_fixtures.txt"));
+  std::vector<std::string> fixtures;
+  for (std::string line; std::getline(list, line);) {
+    if (!line.empty() && line.front() != '#') {
+      fixtures.push_back(line);
+    }
+  }
+  return fixtures;
 }
 
 NormalizeOptions bench_options() {
@@ -32,8 +49,7 @@ NormalizeOptions bench_options() {
 }
 
 // Parses and normalizes into the model only.
-void BM_Normalize(benchmark::State& state, const std::string& fixture) {
-  const std::string body = read_fixture(fixture);
+void normalize_only(benchmark::State& state, const std::string& body) {
   const NormalizeOptions options = bench_options();
   for (auto _ : state) {
     auto document = normalize_hub(body, options);
@@ -47,8 +63,7 @@ void BM_Normalize(benchmark::State& state, const std::string& fixture) {
 }
 
 // Parses, normalizes and writes the response JSON, as a cache miss does.
-void BM_NormalizeAndWrite(benchmark::State& state, const std::string& fixture) {
-  const std::string body = read_fixture(fixture);
+void normalize_and_write(benchmark::State& state, const std::string& body) {
   const NormalizeOptions options = bench_options();
   for (auto _ : state) {
     auto document = normalize_hub(body, options);
@@ -63,14 +78,32 @@ void BM_NormalizeAndWrite(benchmark::State& state, const std::string& fixture) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
 }
 
-BENCHMARK_CAPTURE(BM_Normalize, search_radiohead_446KB, "real/search_desktop_radiohead.json");
-BENCHMARK_CAPTURE(BM_Normalize, top50_global_210KB, "real/fetch_playlist_top50_global.json");
-BENCHMARK_CAPTURE(BM_Normalize, artist_overview_154KB, "real/artist_overview.json");
-BENCHMARK_CAPTURE(BM_Normalize, hub_us_composed, "composed/hub_us.json");
-BENCHMARK_CAPTURE(BM_NormalizeAndWrite, search_radiohead_446KB,
-                  "real/search_desktop_radiohead.json");
-BENCHMARK_CAPTURE(BM_NormalizeAndWrite, hub_us_composed, "composed/hub_us.json");
-
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  // Benchmarks are named normalize/<fixture> and normalize_write/<fixture>,
+  // which is how bench/normalize_compare.py finds them.
+  const std::vector<std::string> fixtures = fixture_list();
+  if (fixtures.empty()) {
+    std::cerr << "normalize_bench: no fixtures listed in " COUNTRYHUB_BENCH_DIR
+                 "/normalize_fixtures.txt; the file is missing or empty\n";
+    return 1;
+  }
+  for (const std::string& fixture : fixtures) {
+    const std::string body = read_file(COUNTRYHUB_FIXTURES_DIR "/" + fixture);
+    if (body.empty()) {
+      std::cerr << "normalize_bench: fixture " << fixture << " is missing or empty in "
+                << COUNTRYHUB_FIXTURES_DIR << "\n";
+      return 1;
+    }
+    benchmark::RegisterBenchmark(("normalize/" + fixture).c_str(), normalize_only, body);
+    benchmark::RegisterBenchmark(("normalize_write/" + fixture).c_str(), normalize_and_write, body);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
+    return 1;
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -38,6 +38,9 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
   asio::steady_timer drain_timer;
   asio::steady_timer accept_pause;
   std::atomic<bool> is_draining{false};
+  // Set once stop() has closed the acceptor. Only then may the last session
+  // to end stop `io`, because stop work still queued in `io` would never run.
+  std::atomic<bool> is_acceptor_closed{false};
   std::atomic<std::size_t> connection_count{0};
   std::mutex sessions_mutex;
   std::unordered_set<Session*> sessions;
@@ -289,7 +292,7 @@ void Server::State::close_idle_sessions() {
 }
 
 void Server::State::maybe_finish_drain() {
-  if (!is_draining.load()) {
+  if (!is_acceptor_closed.load()) {
     return;
   }
   std::lock_guard lock(sessions_mutex);
@@ -350,12 +353,17 @@ void Server::stop() {
   asio::post(state->acceptor.get_executor(), [state] {
     beast::error_code ignored;
     state->acceptor.close(ignored);
+    state->is_acceptor_closed = true;
     state->close_idle_sessions();
     state->drain_timer.expires_after(std::chrono::milliseconds(state->config.drain_timeout_ms));
-    state->drain_timer.async_wait([state](beast::error_code ec) {
-      if (!ec) {
-        http_log()->warn("drain_timeout open_connections={}", state->connection_count.load());
-        state->io.stop();
+    // The wait captures a weak pointer because a clean drain stops `io` with
+    // this wait still queued inside it. A strong pointer from there would
+    // keep State, and so `io` itself, alive forever (a leak at exit).
+    state->drain_timer.async_wait([weak = std::weak_ptr<State>(state)](beast::error_code ec) {
+      const auto alive = weak.lock();
+      if (!ec && alive) {
+        http_log()->warn("drain_timeout open_connections={}", alive->connection_count.load());
+        alive->io.stop();
       }
     });
     state->maybe_finish_drain();

@@ -16,7 +16,7 @@ class UpstreamTest : public ServiceTest {
     start_service({"--spotify-web-url", fake_->base_url(), "--spotify-api-url",
                    fake_->base_url(), "--spotify-clienttoken-url", fake_->base_url(),
                    "--totp-secret", "countryhub-fake-secret-7Q2x", "--totp-version", "61",
-                   "--upstream-timeout-ms", "1500"});
+                   "--upstream-timeout-ms", "4000"});
   }
 
   // Asserts a 502 with its error and stage, and that nothing was charged.
@@ -56,7 +56,7 @@ TEST_F(UpstreamTest, ServerErrorIsUpstreamFailed) {
 }
 
 TEST_F(UpstreamTest, TimeoutIsUpstreamFailed) {
-  fake_->add_fault(R"({"endpoint":"pathfinder","kind":"timeout","delay_ms":4000,"count":-1})");
+  fake_->add_fault(R"({"endpoint":"pathfinder","kind":"timeout","delay_ms":9000,"count":-1})");
   const HttpReply reply = get_hub("", key_);
   fake_->reset();
   expect_upstream_error(reply, "upstream_failed", "pathfinder");
@@ -85,7 +85,8 @@ TEST_F(UpstreamTest, DayLongRetryAfterIsReportedAtOnce) {
       R"({"endpoint":"pathfinder","kind":"rate_limited","retry_after":86400,"count":1})");
   const auto started = std::chrono::steady_clock::now();
   const HttpReply reply = get_hub("", key_);
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  // Far below a day: the point is that nobody sleeps on it, not a latency target.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   EXPECT_EQ(reply.status, 502);
   EXPECT_EQ(error_of(reply), "upstream_rate_limited");
   EXPECT_EQ(body_of(reply).at("data").at("retryAfterSeconds").as_int64(), 86400);
