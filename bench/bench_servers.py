@@ -227,6 +227,8 @@ class Nginx:
         root.mkdir(parents=True, exist_ok=True)
         (root / "hub.json").write_bytes(body)
         (root / "hub.json.gz").write_bytes(gzip_body)
+        # nginx appends; a reused work folder would otherwise keep every run's lines.
+        (prefix / "access.log").unlink(missing_ok=True)
         self.port = free_port()
         # As root, nginx's workers would switch to `nobody`; keep our own user.
         user_line = "user root;" if os.geteuid() == 0 else ""

@@ -229,25 +229,34 @@ def prepare(args, work_dir):
     hub = servers.Countryhub(binary, work_dir, database,
                              ["--replay", str(servers.REPO / "examples/replay"),
                               "--cache-fresh-seconds", "86400", *args.serve_arg])
+    try:
+        state = start_nginx(work_dir, hub, keys[0])
+    except BaseException:
+        hub.stop()
+        raise
+    state.update(hub=hub, keys_file=keys_file, database_file=database_file)
+    return state
+
+
+def start_nginx(work_dir, hub, key):
+    """Start nginx with countryhub's response body; return what the run needs."""
     # The first response is the cache miss. wrk's requests get hits, as does the second.
-    fetch_body(hub, keys[0], False)
-    body, _ = fetch_body(hub, keys[0], False)
-    gzip_response, gzip_headers = fetch_body(hub, keys[0], True)
+    fetch_body(hub, key, False)
+    body, _ = fetch_body(hub, key, False)
+    gzip_response, gzip_headers = fetch_body(hub, key, True)
     is_gzip_served = gzip_headers.get("content-encoding") == "gzip"
     memory_idle = servers.memory_kib(hub.pid)
 
     nginx = servers.Nginx(work_dir, body, gzip.compress(body, 9))
     status, _, static_body = servers.http_get(nginx.port, f"{servers.DATA_PATH}?country_code=us")
     if status != 200 or static_body != body:
+        nginx.stop()
         raise servers.BenchError(f"nginx returned {status} or another body than countryhub")
     servers.log(f"countryhub :{hub.port} (pid {hub.pid}), nginx :{nginx.port}; body "
                 f"{len(body)} bytes; gzip response {len(gzip_response)} bytes "
                 f"({'compressed' if is_gzip_served else 'countryhub sent it uncompressed'})")
-
-    return {"binary": binary, "hub": hub, "nginx": nginx, "keys_file": keys_file,
-            "database_file": database_file, "body_bytes": len(body),
-            "gzip_response_bytes": len(gzip_response), "is_gzip_served": is_gzip_served,
-            "memory_idle": memory_idle}
+    return {"nginx": nginx, "body_bytes": len(body), "gzip_response_bytes": len(gzip_response),
+            "is_gzip_served": is_gzip_served, "memory_idle": memory_idle}
 
 
 def print_log_tails(work_dir):
