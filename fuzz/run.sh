@@ -31,9 +31,9 @@ done
 build_dir=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 echo "== building the fuzz targets in $build_dir"
 # -O1 with assertions (no NDEBUG): fast enough to fuzz, and internal
-# invariants still abort.
+# invariants still abort. -g1 keeps file:line in reports.
 cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_COMPILER=clang++ -DCOUNTRYHUB_FUZZ=ON \
+  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCMAKE_CXX_COMPILER=clang++ -DCOUNTRYHUB_FUZZ=ON \
   -DCOUNTRYHUB_BUILD_TESTS=OFF -DCOUNTRYHUB_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build_dir" -j "$(nproc)" --target countryhub_fuzzers
 
