@@ -15,6 +15,7 @@
 #include "billing/access.hpp"
 #include "billing/api_key.hpp"
 #include "store/sqlite_store.hpp"
+#include "support/forwarding_store.hpp"
 #include "support/service_process.hpp"
 
 namespace countryhub::billing {
@@ -24,79 +25,16 @@ constexpr std::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 // Forwards to a real store and keeps every key hash it was asked for.
-class HashRecordingStore final : public store::Store {
+class HashRecordingStore final : public countryhub::testing::ForwardingStore {
  public:
-  explicit HashRecordingStore(store::Store& inner) : inner_(inner) {}
+  using ForwardingStore::ForwardingStore;
 
   std::vector<std::string> looked_up_hashes;
 
   store::Result<store::KeyRecord> find_key_by_hash(std::string_view key_hash) override {
     looked_up_hashes.emplace_back(key_hash);
-    return inner_.find_key_by_hash(key_hash);
+    return ForwardingStore::find_key_by_hash(key_hash);
   }
-  store::Result<store::AccountRecord> create_account(std::string_view email, std::string_view plan,
-                                                     bool has_overage,
-                                                     std::int64_t now_ms) override {
-    return inner_.create_account(email, plan, has_overage, now_ms);
-  }
-  store::Result<store::AccountRecord> find_account(std::string_view email) override {
-    return inner_.find_account(email);
-  }
-  store::Result<store::AccountRecord> find_account_by_id(std::int64_t id) override {
-    return inner_.find_account_by_id(id);
-  }
-  store::Result<void> update_account(const store::AccountRecord& account) override {
-    return inner_.update_account(account);
-  }
-  store::Result<store::KeyRecord> insert_key(const store::KeyRecord& key,
-                                             bool make_active) override {
-    return inner_.insert_key(key, make_active);
-  }
-  store::Result<store::KeyRecord> find_key_by_id(std::int64_t id) override {
-    return inner_.find_key_by_id(id);
-  }
-  store::Result<std::vector<store::KeyRecord>> list_keys(std::int64_t account_id) override {
-    return inner_.list_keys(account_id);
-  }
-  store::Result<void> revoke_key(std::int64_t key_id, std::int64_t now_ms) override {
-    return inner_.revoke_key(key_id, now_ms);
-  }
-  store::Result<store::KeyRecord> rotate_key(std::int64_t old_key_id,
-                                             const store::KeyRecord& replacement,
-                                             std::int64_t old_expires_at_ms,
-                                             std::int64_t now_ms) override {
-    return inner_.rotate_key(old_key_id, replacement, old_expires_at_ms, now_ms);
-  }
-  store::Result<store::ChargeOutcome> charge(const store::ChargeRequest& charge) override {
-    return inner_.charge(charge);
-  }
-  store::Result<std::vector<store::ChargeOutcome>> charge_batch(
-      std::span<const store::ChargeRequest> charges) override {
-    return inner_.charge_batch(charges);
-  }
-  store::Result<std::int64_t> month_credits(std::int64_t account_id,
-                                            std::string_view month) override {
-    return inner_.month_credits(account_id, month);
-  }
-  store::Result<std::vector<store::DailyUsage>> daily_usage(std::int64_t account_id,
-                                                            std::string_view month) override {
-    return inner_.daily_usage(account_id, month);
-  }
-  store::Result<std::int64_t> day_credits(std::int64_t account_id, std::string_view day) override {
-    return inner_.day_credits(account_id, day);
-  }
-  store::Result<store::IdempotentResponse> find_idempotent_response(
-      std::int64_t account_id, std::string_view idempotency_key,
-      std::int64_t not_before_ms) override {
-    return inner_.find_idempotent_response(account_id, idempotency_key, not_before_ms);
-  }
-  store::Result<std::int64_t> purge_idempotent_responses(std::int64_t before_ms) override {
-    return inner_.purge_idempotent_responses(before_ms);
-  }
-  store::Result<void> ping() override { return inner_.ping(); }
-
- private:
-  store::Store& inner_;
 };
 
 // Builds a well-formed key from a 32-character random part, with the
