@@ -11,6 +11,8 @@
 
 #include "billing/access.hpp"
 #include "billing/accounts.hpp"
+#include "billing/group_commit.hpp"
+#include "billing/ledger.hpp"
 #include "billing/periods.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -22,7 +24,7 @@ constexpr std::int64_t kStartMs = 1'773'144'000'000;
 // 2026-03-31T23:59:59.999Z, the last millisecond of March.
 constexpr std::int64_t kMarchLastMs = 1'775'001'599'999;
 
-class AccessCreditsTest : public ::testing::Test {
+class LedgerCreditsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::random_device random;
@@ -36,9 +38,13 @@ class AccessCreditsTest : public ::testing::Test {
     const common::Clock clock = [this] { return now_ms_.load(); };
     manager_ = std::make_unique<AccountManager>(*store_, clock);
     access_ = std::make_unique<Access>(*store_, clock);
+    committer_ = std::make_unique<GroupCommitter>(*store_);
+    ledger_ = std::make_unique<CreditLedger>(*store_, *committer_, clock);
   }
 
   void TearDown() override {
+    ledger_.reset();
+    committer_.reset();
     access_.reset();
     manager_.reset();
     store_.reset();
@@ -58,13 +64,32 @@ class AccessCreditsTest : public ::testing::Test {
     return caller ? *caller : Caller{};
   }
 
-  // Records `credits` already used today, with no ceiling.
+  // Checks one request's credits as the server does: reserve, then release.
+  Result<UsageBalance> check(const Caller& caller) {
+    auto reservation = ledger_->reserve(caller);
+    if (!reservation) {
+      return reservation.error();
+    }
+    return ledger_->balance(caller);
+  }
+
+  // Charges one request as the server does: reserve, then commit.
+  Result<UsageBalance> charge(const Caller& caller) {
+    auto reservation = ledger_->reserve(caller);
+    if (!reservation) {
+      return reservation.error();
+    }
+    return ledger_->commit(caller, *reservation);
+  }
+
+  // Records `credits` already used this month, on its first day so that the
+  // daily cap stays untouched, with no ceiling.
   void use_credits(const Caller& caller, std::int64_t credits) {
     const Periods periods = periods_at(now_ms_);
     store::ChargeRequest charge;
     charge.account_id = caller.account.id;
     charge.credits = credits;
-    charge.day = periods.day;
+    charge.day = periods.month + "-01";
     charge.month = periods.month;
     auto outcome = store_->charge(charge);
     ASSERT_TRUE(outcome) << outcome.error().detail;
@@ -81,25 +106,27 @@ class AccessCreditsTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<AccountManager> manager_;
   std::unique_ptr<Access> access_;
+  std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<CreditLedger> ledger_;
   std::atomic<std::int64_t> now_ms_{kStartMs};
 };
 
-TEST_F(AccessCreditsTest, FreeAllowsRequestThatReachesIncluded) {
+TEST_F(LedgerCreditsTest, FreeAllowsRequestThatReachesIncluded) {
   const Caller caller = caller_on("free", false);
   use_credits(caller, 1997);
 
-  auto balance = access_->check_credits(caller);
+  auto balance = check(caller);
   ASSERT_TRUE(balance) << balance.error().message;
-  EXPECT_EQ(balance->included, 2000);
-  EXPECT_EQ(balance->used, 1997);
-  EXPECT_EQ(balance->remaining, 3);
+  EXPECT_EQ(caller.plan.included_credits, 2000);
+  EXPECT_EQ(balance->month_credits, 1997);
+  EXPECT_EQ(balance->included_remaining, 3);
 }
 
-TEST_F(AccessCreditsTest, FreeRejectsRequestPastIncluded) {
+TEST_F(LedgerCreditsTest, FreeRejectsRequestPastIncluded) {
   const Caller caller = caller_on("free", false);
   use_credits(caller, 1998);
 
-  auto balance = access_->check_credits(caller);
+  auto balance = check(caller);
   ASSERT_FALSE(balance);
   EXPECT_EQ(balance.error().kind, Error::kCreditsExhausted);
   EXPECT_NE(balance.error().message.find("Free"), std::string::npos) << balance.error().message;
@@ -107,13 +134,13 @@ TEST_F(AccessCreditsTest, FreeRejectsRequestPastIncluded) {
   EXPECT_EQ(balance.error().retry_after_seconds, 21 * 86'400 + 12 * 3'600);
 }
 
-TEST_F(AccessCreditsTest, FreeRefusesTheOverageSwitch) {
+TEST_F(LedgerCreditsTest, FreeRefusesTheOverageSwitch) {
   auto account = manager_->create_account("free-overage@example.com", "free", true);
   ASSERT_FALSE(account);
   EXPECT_EQ(account.error().kind, Error::kInvalidArgument);
 }
 
-TEST_F(AccessCreditsTest, MovingToFreeTurnsOverageOff) {
+TEST_F(LedgerCreditsTest, MovingToFreeTurnsOverageOff) {
   const Caller caller = caller_on("starter", true);
   AccountChange change;
   change.plan = "free";
@@ -124,53 +151,56 @@ TEST_F(AccessCreditsTest, MovingToFreeTurnsOverageOff) {
   EXPECT_FALSE(manager_->update_account(caller.account.email, change));
 }
 
-TEST_F(AccessCreditsTest, ProIsNeverRejected) {
+TEST_F(LedgerCreditsTest, ProIsNeverRejected) {
   const Caller caller = caller_on("pro", false);
   use_credits(caller, 400'000);
 
-  auto at_included = access_->check_credits(caller);
+  auto at_included = check(caller);
   ASSERT_TRUE(at_included) << at_included.error().message;
-  EXPECT_EQ(at_included->remaining, 0);
+  EXPECT_EQ(at_included->included_remaining, 0);
 
   use_credits(caller, 4'600'000);
-  auto far_past = access_->check_credits(caller);
+  // The ledger keeps totals in memory, so usage written to the store behind
+  // its back shows only in a new ledger, as after a restart.
+  ledger_ = std::make_unique<CreditLedger>(*store_, *committer_, [this] { return now_ms_.load(); });
+  auto far_past = check(caller);
   ASSERT_TRUE(far_past) << far_past.error().message;
-  EXPECT_EQ(far_past->used, 5'000'000);
-  EXPECT_EQ(far_past->remaining, 0);
+  EXPECT_EQ(far_past->month_credits, 5'000'000);
+  EXPECT_EQ(far_past->included_remaining, 0);
 
-  auto receipt = access_->charge_request(caller);
+  auto receipt = charge(caller);
   ASSERT_TRUE(receipt) << receipt.error().message;
-  EXPECT_EQ(receipt->balance.used, 5'000'003);
+  EXPECT_EQ(receipt->month_credits, 5'000'003);
 }
 
-TEST_F(AccessCreditsTest, StarterFollowsOverageSwitch) {
+TEST_F(LedgerCreditsTest, StarterFollowsOverageSwitch) {
   const Caller without = caller_on("starter", false);
   const Caller with = caller_on("starter", true);
   use_credits(without, 20'000);
   use_credits(with, 20'000);
 
-  auto rejected = access_->check_credits(without);
+  auto rejected = check(without);
   ASSERT_FALSE(rejected);
   EXPECT_EQ(rejected.error().kind, Error::kCreditsExhausted);
-  EXPECT_EQ(access_->charge_request(without).error().kind, Error::kCreditsExhausted);
+  EXPECT_EQ(charge(without).error().kind, Error::kCreditsExhausted);
 
-  auto allowed = access_->check_credits(with);
+  auto allowed = check(with);
   ASSERT_TRUE(allowed) << allowed.error().message;
-  auto receipt = access_->charge_request(with);
+  auto receipt = charge(with);
   ASSERT_TRUE(receipt) << receipt.error().message;
-  EXPECT_EQ(receipt->balance.used, 20'003);
-  EXPECT_EQ(receipt->balance.remaining, 0);
+  EXPECT_EQ(receipt->month_credits, 20'003);
+  EXPECT_EQ(receipt->included_remaining, 0);
 }
 
-TEST_F(AccessCreditsTest, ChargeAddsThreeCreditsToToday) {
+TEST_F(LedgerCreditsTest, ChargeAddsThreeCreditsToToday) {
   const Caller caller = caller_on("free", false);
 
-  auto receipt = access_->charge_request(caller);
+  auto receipt = charge(caller);
   ASSERT_TRUE(receipt) << receipt.error().message;
-  EXPECT_EQ(receipt->charged, 3);
-  EXPECT_EQ(receipt->balance.included, 2000);
-  EXPECT_EQ(receipt->balance.used, 3);
-  EXPECT_EQ(receipt->balance.remaining, 1997);
+  EXPECT_EQ(receipt->month_credits, kCreditsPerRequest);
+  EXPECT_EQ(caller.plan.included_credits, 2000);
+  EXPECT_EQ(receipt->month_credits, 3);
+  EXPECT_EQ(receipt->included_remaining, 1997);
 
   auto days = store_->daily_usage(caller.account.id, "2026-03");
   ASSERT_TRUE(days) << days.error().detail;
@@ -180,60 +210,60 @@ TEST_F(AccessCreditsTest, ChargeAddsThreeCreditsToToday) {
   EXPECT_EQ((*days)[0].requests, 1);
 }
 
-TEST_F(AccessCreditsTest, ChargeMayReachIncludedExactly) {
+TEST_F(LedgerCreditsTest, ChargeMayReachIncludedExactly) {
   const Caller caller = caller_on("free", false);
   use_credits(caller, 1997);
 
-  auto receipt = access_->charge_request(caller);
+  auto receipt = charge(caller);
   ASSERT_TRUE(receipt) << receipt.error().message;
-  EXPECT_EQ(receipt->balance.used, 2000);
-  EXPECT_EQ(receipt->balance.remaining, 0);
+  EXPECT_EQ(receipt->month_credits, 2000);
+  EXPECT_EQ(receipt->included_remaining, 0);
 
-  auto next = access_->charge_request(caller);
+  auto next = charge(caller);
   ASSERT_FALSE(next);
   EXPECT_EQ(next.error().kind, Error::kCreditsExhausted);
 }
 
-TEST_F(AccessCreditsTest, RejectedChargeLeavesUsage) {
+TEST_F(LedgerCreditsTest, RejectedChargeLeavesUsage) {
   const Caller caller = caller_on("free", false);
   use_credits(caller, 1998);
 
-  auto receipt = access_->charge_request(caller);
+  auto receipt = charge(caller);
   ASSERT_FALSE(receipt);
   EXPECT_EQ(receipt.error().kind, Error::kCreditsExhausted);
   EXPECT_EQ(month_credits(caller, "2026-03"), 1998);
 }
 
-TEST_F(AccessCreditsTest, CreditsRenewAtUtcMonthStart) {
+TEST_F(LedgerCreditsTest, CreditsRenewAtUtcMonthStart) {
   now_ms_ = kMarchLastMs;
   const Caller caller = caller_on("free", false);
   use_credits(caller, 2000);
 
-  auto rejected = access_->check_credits(caller);
+  auto rejected = check(caller);
   ASSERT_FALSE(rejected);
   EXPECT_EQ(rejected.error().retry_after_seconds, 1);
 
   now_ms_ = kMarchLastMs + 1;
-  auto renewed = access_->check_credits(caller);
+  auto renewed = check(caller);
   ASSERT_TRUE(renewed) << renewed.error().message;
-  EXPECT_EQ(renewed->used, 0);
-  auto receipt = access_->charge_request(caller);
+  EXPECT_EQ(renewed->month_credits, 0);
+  auto receipt = charge(caller);
   ASSERT_TRUE(receipt) << receipt.error().message;
   EXPECT_EQ(month_credits(caller, "2026-04"), 3);
   EXPECT_EQ(month_credits(caller, "2026-03"), 2000);
 }
 
-TEST_F(AccessCreditsTest, ChargeFailureIsStoreFailure) {
+TEST_F(LedgerCreditsTest, ChargeFailureIsStoreFailure) {
   Caller ghost = caller_on("pro", false);
   // No account has this id, so the usage row breaks the foreign key.
   ghost.account.id += 1000;
 
-  auto receipt = access_->charge_request(ghost);
+  auto receipt = charge(ghost);
   ASSERT_FALSE(receipt);
   EXPECT_EQ(receipt.error().kind, Error::kStoreFailed);
 }
 
-TEST_F(AccessCreditsTest, ConcurrentChargesStopAtIncluded) {
+TEST_F(LedgerCreditsTest, ConcurrentChargesStopAtIncluded) {
   const Caller caller = caller_on("free", false);
   // Room for exactly ten requests of 3 credits, and 40 are attempted.
   use_credits(caller, 1970);
@@ -245,7 +275,7 @@ TEST_F(AccessCreditsTest, ConcurrentChargesStopAtIncluded) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 5; ++i) {
-        auto receipt = access_->charge_request(caller);
+        auto receipt = charge(caller);
         if (receipt) {
           ++charged;
         } else if (receipt.error().kind == Error::kCreditsExhausted) {
