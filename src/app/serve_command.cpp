@@ -135,7 +135,7 @@ std::string check_settings(const Settings& settings, http::ServerConfig& server)
   return {};
 }
 
-// Raises the open-file limit to its hard maximum: each connection holds a
+// Raises the open-file limit to its hard maximum: each connection uses a
 // descriptor, and the soft default (often 1024) is below --max-connections.
 void raise_descriptor_limit() {
   rlimit limit{};

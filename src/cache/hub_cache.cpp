@@ -64,7 +64,7 @@ std::shared_ptr<const CachedHub> serialize_hub(std::string_view country_code,
   auto cached = std::make_shared<CachedHub>();
   cached->country_code = std::string(country_code);
   cached->head = std::move(data);
-  // Compressed once per fetch at the best level: every gzip answer reuses it.
+  // Compressed once per fetch at the best level, because every gzip response reuses it.
   cached->gzip_head =
       common::deflate_part(std::string(body_prefix) + cached->head, false, Z_BEST_COMPRESSION);
   cached->fetched_at_ms = hub.meta.fetched_at_ms;
@@ -272,7 +272,7 @@ spotify::FetchResult<CacheAnswer> HubCache::wait_for(const std::shared_ptr<Fligh
     if (age_ms < config_.fresh_ttl_ms + config_.stale_if_error_ms &&
         (!max_age_ms || age_ms <= *max_age_ms)) {
       ++stats_.stale;
-      // fwd-status is the status Spotify answered; transport failures have none.
+      // fwd-status is Spotify's HTTP status. Transport failures have none.
       const int upstream_status = flight->failure->http_status;
       const std::string status_field =
           upstream_status > 0 ? fmt::format("; fwd-status={}", upstream_status) : std::string();

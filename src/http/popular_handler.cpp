@@ -41,7 +41,7 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-// A 500 that says nothing of the cause; the cause goes to the log.
+// Builds a 500 without the cause, which goes to the log instead.
 ApiFailure charge_failed() {
   return ApiFailure{ApiError::kInternalError,
                     "Internal error: the charge could not be recorded, so no data was sent and "
@@ -122,7 +122,7 @@ void add_limit_headers(Billing& billing, const CallerState& state, Response& res
     return;
   }
   // The balance comes from the ledger's memory; a store failure here only
-  // costs the headers, never the answer.
+  // costs the headers, never the response.
   auto balance = billing.ledger.balance(*state.caller);
   if (balance) {
     set_rate_limit_headers(response, state.caller->plan, *state.minute, *balance,
@@ -184,7 +184,7 @@ ApiResult<Response> PopularHandler::serve(const Request& request, const Target& 
   if (auto* failure = std::get_if<ApiFailure>(&gate)) {
     return std::move(*failure);
   }
-  // The claim is held until this request's answer is stored or has failed.
+  // The claim is held until this request's response is stored or has failed.
   IdempotencyClaim claim = std::move(std::get<IdempotencyClaim>(gate));
   return fetch_and_charge(request, *caller, *country, context, *max_age, idempotency_key);
 }
@@ -210,7 +210,7 @@ ApiResult<Response> PopularHandler::fetch_and_charge(const Request& request,
   const auto accept_encoding = request[beast_http::field::accept_encoding];
   const bool is_gzip = idempotency_key.empty() &&
                        common::accepts_gzip({accept_encoding.data(), accept_encoding.size()});
-  // Stored idempotent answers are kept uncompressed so any repeat can read them.
+  // Stored idempotent responses are kept uncompressed so any repeat can read them.
   std::string body = is_gzip ? hubs_.render_gzip(*hub, context.request_id)
                              : hubs_.render(*hub, context.request_id);
 

@@ -72,7 +72,7 @@ std::string request_id_of(const Request& request) {
   return common::is_sane_request_id(id) ? std::string(id) : common::new_request_id();
 }
 
-// Answers a request that could not be parsed: the connection is closed after.
+// Builds the 400 for a request that could not be parsed; the connection closes after it.
 Response unparsable_response(const beast::error_code& ec, std::string_view request_id) {
   ApiFailure failure{ApiError::kInvalidRequest, "The request is not valid HTTP/1.1"};
   if (ec == beast_http::error::header_limit) {
@@ -107,7 +107,7 @@ std::optional<Response> closing_response(const Request& request, const RequestCo
 }  // namespace
 
 // One client connection. Reads a request, runs the handler on the worker
-// pool, writes the answer, and repeats while keep-alive holds. All socket
+// pool, writes the response, and repeats while keep-alive lasts. All socket
 // work runs on the connection's strand.
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -132,7 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // Closes the connection when it waits for a request; a busy one closes
-  // after its answer because draining turns keep-alive off.
+  // after its response because draining turns keep-alive off.
   void close_if_idle() {
     asio::post(stream_.get_executor(), [weak = weak_from_this()] {
       if (auto self = weak.lock(); self && !self->is_busy_) {

@@ -20,13 +20,13 @@ struct ServerConfig {
   int worker_threads = 16;  // threads running blocking handlers (store, upstream)
   std::size_t header_limit_bytes = 8 * 1024;
   std::size_t body_limit_bytes = 64 * 1024;
-  // Longest wait for one whole request, idle keep-alive time included, so a
+  // Maximum wait for one whole request, idle keep-alive time included, so a
   // client sending a byte a second cannot hold a connection for long.
   std::int64_t request_timeout_ms = 15000;
   std::int64_t write_timeout_ms = 15000;
-  // Longest time in-flight requests get to finish after SIGTERM.
+  // Maximum time in-flight requests get to finish after SIGTERM.
   std::int64_t drain_timeout_ms = 30000;
-  // Connections beyond this are answered 503 and closed, bounding descriptors.
+  // Connections beyond this get 503 and are closed, which bounds descriptors.
   std::size_t max_connections = 4096;
 };
 
@@ -35,7 +35,7 @@ struct ServerConfig {
 using Handler = std::function<Response(const Request&, const RequestContext&)>;
 
 // HTTP/1.1 server on Boost.Beast: keep-alive, header and body limits,
-// timeouts, X-Request-Id on every answer, and a graceful drain on stop().
+// timeouts, X-Request-Id on every response, and a graceful drain on stop().
 class Server {
  public:
   Server(ServerConfig config, Handler handler);
@@ -47,7 +47,7 @@ class Server {
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   // Serves until stop() drains; blocks the calling thread.
   void run();
-  // Stops accepting, answers new requests on open connections with 503,
+  // Stops accepting, responds 503 to new requests on open connections,
   // closes idle connections and lets in-flight requests finish (up to the
   // drain timeout). Thread-safe; callable from a signal handler's completion.
   void stop();

@@ -16,7 +16,7 @@ namespace {
 constexpr std::int64_t kStart = 1'796'385'600'000;
 
 // A hub source for the cache under test: normalizes a composed fixture,
-// counts calls, and can be told to fail or to block until released.
+// counts calls, and can be set to fail or to block until released.
 class CountingHubClient : public spotify::HubClient {
  public:
   spotify::FetchResult<spotify::HubDocument> fetch_hub(const spotify::HubRequest& request) override {
@@ -78,7 +78,7 @@ class HubCacheTest : public ::testing::Test {
     return config;
   }
 
-  // Sets the clock and the fetch time of the next upstream answer together.
+  // Sets the clock and the fetch time of the next upstream response together.
   void advance_to(std::int64_t ms) {
     now_ms_ = ms;
     client_.fetched_at_ms = ms;
@@ -139,7 +139,7 @@ TEST_F(HubCacheTest, ConcurrentColdRequestsShareOneFetch) {
   EXPECT_GE(stored, 1);
 }
 
-TEST_F(HubCacheTest, StaleWhileRevalidateServesOldCopyAndRefreshesOnce) {
+TEST_F(HubCacheTest, StaleWhileRevalidateRefreshesOnce) {
   ASSERT_TRUE(cache_.get("us", std::nullopt, "r"));
   client_.block();
   advance_to(kStart + 301'000);
@@ -161,7 +161,7 @@ TEST_F(HubCacheTest, StaleWhileRevalidateServesOldCopyAndRefreshesOnce) {
   EXPECT_EQ(fresh->age_seconds, 0);
 }
 
-TEST_F(HubCacheTest, PastTheStaleWindowTheRequestWaitsForAFetch) {
+TEST_F(HubCacheTest, PastStaleWindowWaitsForFetch) {
   ASSERT_TRUE(cache_.get("us", std::nullopt, "r"));
   advance_to(kStart + 361'000);
   auto refreshed = cache_.get("us", std::nullopt, "r");
@@ -171,7 +171,7 @@ TEST_F(HubCacheTest, PastTheStaleWindowTheRequestWaitsForAFetch) {
   EXPECT_EQ(client_.calls.load(), 2);
 }
 
-TEST_F(HubCacheTest, StaleIfErrorServesTheOldCopyWhenSpotifyFails) {
+TEST_F(HubCacheTest, StaleIfErrorServesOldCopy) {
   ASSERT_TRUE(cache_.get("us", std::nullopt, "r"));
   client_.should_fail = true;
   now_ms_ = kStart + 400'000;

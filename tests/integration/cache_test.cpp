@@ -32,7 +32,7 @@ class CacheTest : public ServiceTest {
   std::string key_;
 };
 
-TEST_F(CacheTest, TwoHundredConcurrentColdRequestsMakeOnePathfinderCall) {
+TEST_F(CacheTest, ColdBurstMakesOneCall) {
   start_with_cache("300", "300", "3600");
   fake_->configure(R"({"latency_ms":300})");
 
@@ -59,7 +59,7 @@ TEST_F(CacheTest, SecondRequestIsAHitWithAge) {
   EXPECT_EQ(fake_->calls("pathfinder"), 1);
 }
 
-TEST_F(CacheTest, ExpiredCopyIsServedStaleWhileOneRefreshRuns) {
+TEST_F(CacheTest, StaleWhileRevalidate) {
   start_with_cache("1", "60", "3600");
   ASSERT_EQ(get_hub("", key_).status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
@@ -70,7 +70,7 @@ TEST_F(CacheTest, ExpiredCopyIsServedStaleWhileOneRefreshRuns) {
   const auto waited = std::chrono::steady_clock::now() - started;
 
   EXPECT_EQ(cache_status_of(stale), "stale");
-  // The refresh takes 2.5 s or more; the stale answer must not wait for it.
+  // The refresh takes 2.5 s or more, and the stale response must not wait for it.
   EXPECT_LT(waited, std::chrono::milliseconds(2000));
   EXPECT_NE(stale.headers.at("cache-status").find("stale-while-revalidate"), std::string::npos);
   for (int i = 0; i < 100 && fake_->calls("pathfinder") < 2; ++i) {
@@ -99,7 +99,7 @@ TEST_F(CacheTest, FailingRefreshServesStaleIfError) {
   EXPECT_GE(body_of(stale).at("data").at("meta").at("cache").at("ageSeconds").as_int64(), 1);
 }
 
-TEST_F(CacheTest, MaxAgeZeroForcesAFetchAndBadValuesAreRefused) {
+TEST_F(CacheTest, MaxAgeZeroForcesFetch) {
   start_with_cache("300", "300", "3600");
   ASSERT_EQ(get_hub("", key_).status, 200);
   const HttpReply forced = get_hub("?max_age=0", key_);

@@ -15,7 +15,7 @@ namespace {
 
 class LifecycleTest : public ServiceTest {};
 
-TEST_F(LifecycleTest, SigtermLetsTheInFlightRequestFinishAndRefusesNewOnes) {
+TEST_F(LifecycleTest, SigtermDrainsInFlightRequest) {
   auto fake = FakeSpotify::start(fixture_path("composed"));
   fake->configure(R"({"latency_ms":1200})");
   const std::string key = account_with_key("ned@example.com", "free");
@@ -63,7 +63,7 @@ TEST_F(LifecycleTest, SighupAppliesANewQueryHashWithoutRestart) {
   EXPECT_EQ(healed.status, 200) << healed.body << service_->log();
 }
 
-TEST_F(LifecycleTest, ChargeThatCannotBeRecordedIs500AndSendsNoData) {
+TEST_F(LifecycleTest, UnrecordedChargeIs500) {
   const std::string key = account_with_key("ola@example.com", "free");
   start_replaying_service();
   sqlite3* db = nullptr;

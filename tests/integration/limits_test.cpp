@@ -34,7 +34,7 @@ class LimitsTest : public ServiceTest {
   }
 };
 
-TEST_F(LimitsTest, FreeKeyGetsFiveOfSixRequestsInAMinute) {
+TEST_F(LimitsTest, FreeKeyFiveOfSixPerMinute) {
   const std::string key = account_with_key("ann@example.com", "free");
   start_replaying_service();
   for (int i = 0; i < 5; ++i) {
@@ -57,7 +57,7 @@ TEST_F(LimitsTest, FreeKeyGetsFiveOfSixRequestsInAMinute) {
   EXPECT_EQ(usage(key).status, 429);
 }
 
-TEST_F(LimitsTest, LimitIsSharedByAllKeysOfTheAccount) {
+TEST_F(LimitsTest, LimitSharedByAccountKeys) {
   const std::string first = account_with_key("bo@example.com", "free");
   const std::string second = new_key("bo@example.com");
   start_replaying_service();
@@ -143,7 +143,7 @@ TEST_F(LimitsTest, InvalidIdempotencyKeyIsInvalidRequest) {
   EXPECT_EQ(error_of(reply), "invalid_request");
 }
 
-TEST_F(LimitsTest, ConcurrentRepeatWaitsForTheFirstAndCallsSpotifyOnce) {
+TEST_F(LimitsTest, ConcurrentRepeatCallsSpotifyOnce) {
   auto fake = FakeSpotify::start(fixture_path("composed"));
   const std::string key = account_with_key("hal@example.com", "growth");
   start_service({"--spotify-web-url", fake->base_url(), "--spotify-api-url", fake->base_url(),

@@ -54,7 +54,7 @@ TEST_F(ServeSuccessTest, ServesTheUsHubWithEveryContractField) {
   EXPECT_EQ(meta.at("fetchedAt").as_string().size(), 24u);  // 2026-12-04T15:07:33.120Z
 }
 
-TEST_F(ServeSuccessTest, DefaultsToUsAndAcceptsBearerKeysAndAnyCase) {
+TEST_F(ServeSuccessTest, DefaultsAndBearerKeys) {
   const std::string key = account_with_key("ben@example.com", "starter");
   start_replaying_service();
 
@@ -85,7 +85,7 @@ TEST_F(ServeSuccessTest, GzipAnswerDecodesToTheSameHub) {
   EXPECT_EQ(decoded.headers.at("vary"), "Accept-Encoding");
   auto plain_data = body_of(plain).at("data").as_object();
   auto decoded_data = body_of(decoded).at("data").as_object();
-  // The second answer is a cache hit: only the cache state differs.
+  // The second response is a cache hit, so only the cache state differs.
   plain_data["meta"].as_object().erase("cache");
   decoded_data["meta"].as_object().erase("cache");
   EXPECT_EQ(plain_data, decoded_data);
@@ -94,7 +94,7 @@ TEST_F(ServeSuccessTest, GzipAnswerDecodesToTheSameHub) {
   EXPECT_EQ(plain.headers.count("content-encoding"), 0u);
 }
 
-TEST_F(ServeSuccessTest, GeneratesARequestIdWhenTheGivenOneIsUnsafe) {
+TEST_F(ServeSuccessTest, UnsafeRequestIdIsReplaced) {
   const std::string key = account_with_key("cy@example.com", "free");
   start_replaying_service();
 

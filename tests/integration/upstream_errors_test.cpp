@@ -35,7 +35,7 @@ class UpstreamTest : public ServiceTest {
   std::string key_;
 };
 
-TEST_F(UpstreamTest, LiveFetchUsesOneTokenAndOnePathfinderCall) {
+TEST_F(UpstreamTest, LiveFetchCallsEachStageOnce) {
   const HttpReply reply = get_hub("?country_code=gb", key_);
 
   ASSERT_EQ(reply.status, 200) << reply.body << service_->log();
@@ -62,7 +62,7 @@ TEST_F(UpstreamTest, TimeoutIsUpstreamFailed) {
   expect_upstream_error(reply, "upstream_failed", "pathfinder");
 }
 
-TEST_F(UpstreamTest, RateLimitCarriesSpotifysRetryAfterAndPausesCalls) {
+TEST_F(UpstreamTest, RateLimitPausesCalls) {
   fake_->add_fault(R"({"endpoint":"pathfinder","kind":"rate_limited","retry_after":30,"count":1})");
   const HttpReply reply = get_hub("", key_);
   EXPECT_EQ(reply.status, 502);
@@ -85,7 +85,7 @@ TEST_F(UpstreamTest, DayLongRetryAfterIsReportedAtOnce) {
       R"({"endpoint":"pathfinder","kind":"rate_limited","retry_after":86400,"count":1})");
   const auto started = std::chrono::steady_clock::now();
   const HttpReply reply = get_hub("", key_);
-  // Far below a day: the point is that nobody sleeps on it, not a latency target.
+  // Far below a day: the check is that the client does not sleep on it, not a latency target.
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   EXPECT_EQ(reply.status, 502);
   EXPECT_EQ(error_of(reply), "upstream_rate_limited");
@@ -114,7 +114,7 @@ TEST_F(UpstreamTest, ErrorsWithoutDataAreUnusable) {
   expect_upstream_error(reply, "upstream_unusable", "pathfinder");
 }
 
-TEST_F(UpstreamTest, StaleHashesAreHealedFromTheWebPlayerBundle) {
+TEST_F(UpstreamTest, StaleHashHealedFromBundle) {
   const std::string fresh_hash(64, 'a');
   fake_->configure(R"({"accepted_hashes":[")" + fresh_hash + R"("]})");
   const HttpReply reply = get_hub("", key_);
@@ -164,7 +164,7 @@ TEST_F(UpstreamTest, NoTokenFromAnySourceIsAuthFailed) {
   expect_upstream_error(reply, "upstream_auth_failed", "token");
 }
 
-TEST_F(UpstreamTest, ExpiredTotpVersionIsReportedAsNoWorkingSecret) {
+TEST_F(UpstreamTest, ExpiredTotpVersionIsAuthFailure) {
   fake_->configure(R"({"expired_versions":[61]})");
   fake_->add_fault(R"({"endpoint":"embed","kind":"status","status":500,"count":-1})");
   const HttpReply reply = get_hub("", key_);
@@ -211,7 +211,7 @@ TEST_F(UpstreamTest, RepeatedFailuresOpenTheBreaker) {
             "open");
 }
 
-TEST_F(UpstreamTest, OneUnauthorizedAnswerIsHealedByOneTokenRefresh) {
+TEST_F(UpstreamTest, UnauthorizedHealedByTokenRefresh) {
   ASSERT_EQ(get_hub("", key_).status, 200);
   fake_->add_fault(R"({"endpoint":"pathfinder","kind":"unauthorized","count":1})");
 
