@@ -244,7 +244,8 @@ std::optional<int> run_account_command(const CLI::App& app, const Settings& sett
     return std::nullopt;
   }
   common::configure_logging(settings.log_level);
-  auto store = store::open_store(settings.database);
+  // Each change is on disk before the command reports it.
+  auto store = store::open_store(settings.database, store::StoreOptions{std::chrono::milliseconds(0)});
   if (!store) {
     fmt::print(stderr, "countryhub: cannot open store {}: {}\n", settings.database,
                store.error().detail);

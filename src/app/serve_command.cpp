@@ -117,6 +117,9 @@ std::string check_settings(const Settings& settings, http::ServerConfig& server)
       !problem.empty()) {
     return problem;
   }
+  if (settings.store_sync_ms < 0 || settings.store_sync_ms > 60000) {
+    return "--store-sync-ms must be between 0 and 60000";
+  }
   if (settings.cache_max_mb < 1 || settings.cache_max_mb > 65536) {
     return "--cache-max-mb must be between 1 and 65536";
   }
@@ -186,14 +189,17 @@ int run_serve_command(const Settings& settings, std::vector<std::string> serve_a
     log->critical("invalid_configuration reason=\"{}\"", problem);
     return 2;
   }
-  auto store = store::open_store(settings.database);
+  // Blocked before any thread starts (the store starts one), so every thread
+  // inherits the mask and only the signal loop below takes them.
+  const sigset_t handled_signals = block_signals();
+  auto store = store::open_store(
+      settings.database, store::StoreOptions{std::chrono::milliseconds(settings.store_sync_ms)});
   if (!store) {
     log->critical("store_open_failed database={} reason=\"{}\"", settings.database,
                   store.error().detail);
     return 1;
   }
   raise_descriptor_limit();
-  const sigset_t handled_signals = block_signals();
 
   std::unique_ptr<spotify::HubClient> hub_client = spotify::make_hub_client(client_config(settings));
   const common::Clock clock = common::system_clock();

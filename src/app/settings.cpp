@@ -48,6 +48,10 @@ void for_each_setting(Settings& s, Visitor&& visit) {
   visit("replay", "Serve recorded upstream responses from this folder instead of Spotify",
         serve, s.replay_dir);
   visit("record", "Write every raw upstream response into this folder", serve, s.record_dir);
+  visit("store-sync-ms",
+        "Longest time a committed charge waits for the disk, milliseconds; 0: sync each commit "
+        "before answering (see docs/api.md, Charging)",
+        serve, s.store_sync_ms);
   visit("io-threads", "Threads serving sockets (0: one per core)", serve, s.io_threads);
   visit("workers", "Threads running requests that wait on the store or Spotify", serve,
         s.worker_threads);

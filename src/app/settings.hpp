@@ -46,6 +46,7 @@ struct Settings {
   std::int64_t cache_stale_while_revalidate_seconds = 300;
   std::int64_t cache_stale_if_error_seconds = 3600;
   std::int64_t cache_max_mb = 32;
+  std::int64_t store_sync_ms = 100;
   std::string port_file;  // written with the bound port once listening, for scripts
 };
 

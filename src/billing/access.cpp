@@ -30,40 +30,63 @@ Result<Caller> Access::authenticate(std::string_view presented_key) {
   if (!is_well_formed_key(presented_key)) {
     return invalid;
   }
-  auto key = store_.find_key_by_hash(hash_key(presented_key));
-  if (!key) {
-    if (key.error().kind == store::Error::kNotFound) {
+  auto credentials = find_credentials(hash_key(presented_key));
+  if (!credentials) {
+    if (credentials.error().kind == Error::kInvalidKey) {
       return invalid;
     }
-    return store_failed(key.error());
+    return credentials.error();
   }
+  store::KeyRecord& key = credentials->key;
+  store::AccountRecord& account = credentials->account;
   const std::int64_t now_ms = clock_();
-  if (key->revoked_at_ms && *key->revoked_at_ms <= now_ms) {
+  if (key.revoked_at_ms && *key.revoked_at_ms <= now_ms) {
     // A key rotated with no grace is revoked; one whose grace ran out is expired.
-    if (key->expires_at_ms && *key->expires_at_ms <= now_ms && *key->expires_at_ms != *key->revoked_at_ms) {
+    if (key.expires_at_ms && *key.expires_at_ms <= now_ms && *key.expires_at_ms != *key.revoked_at_ms) {
       return invalid;
     }
     return BillingError{Error::kKeyRevoked,
                         fmt::format("API key {}... was revoked; use another key of the account",
-                                    key->display_prefix)};
+                                    key.display_prefix)};
   }
-  if (key->expires_at_ms && *key->expires_at_ms <= now_ms) {
+  if (key.expires_at_ms && *key.expires_at_ms <= now_ms) {
     return invalid;
+  }
+  if (account.is_disabled) {
+    return BillingError{Error::kAccountDisabled,
+                        "The account of this API key is disabled; contact support to enable it"};
+  }
+  auto plan = find_plan(account.plan);
+  if (!plan) {
+    return BillingError{Error::kStoreFailed,
+                        fmt::format("account {} has unknown plan '{}'", account.id, account.plan)};
+  }
+  return Caller{std::move(account), std::move(key), *plan};
+}
+
+Result<CredentialEntry> Access::find_credentials(const std::string& key_hash) {
+  // The version is read first: an entry read after it is at least that new.
+  auto version = store_.credentials_version();
+  if (!version) {
+    return store_failed(version.error());
+  }
+  if (auto cached = cache_.find(key_hash, *version)) {
+    return std::move(*cached);
+  }
+  auto key = store_.find_key_by_hash(key_hash);
+  if (!key) {
+    if (key.error().kind == store::Error::kNotFound) {
+      return BillingError{Error::kInvalidKey, "no key with this hash"};
+    }
+    return store_failed(key.error());
   }
   auto account = store_.find_account_by_id(key->account_id);
   if (!account) {
     return store_failed(account.error());
   }
-  if (account->is_disabled) {
-    return BillingError{Error::kAccountDisabled,
-                        "The account of this API key is disabled; contact support to enable it"};
-  }
-  auto plan = find_plan(account->plan);
-  if (!plan) {
-    return BillingError{Error::kStoreFailed,
-                        fmt::format("account {} has unknown plan '{}'", account->id, account->plan)};
-  }
-  return Caller{std::move(*account), std::move(*key), *plan};
+  CredentialEntry entry{std::move(*key), std::move(*account)};
+  cache_.insert(key_hash, entry, *version);
+  return entry;
 }
 
 }  // namespace countryhub::billing

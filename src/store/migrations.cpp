@@ -5,7 +5,7 @@
 namespace countryhub::store {
 namespace {
 
-constexpr std::array<std::string_view, 2> kSqliteMigrations = {
+constexpr std::array<std::string_view, 3> kSqliteMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id INTEGER PRIMARY KEY,
@@ -51,6 +51,27 @@ CREATE TABLE idempotent_responses (
   PRIMARY KEY (account_id, idempotency_key)
 ) WITHOUT ROWID;
 CREATE INDEX idempotent_responses_age ON idempotent_responses(created_at_ms);
+)sql",
+    R"sql(
+-- A counter that every change to accounts or keys bumps, from any process,
+-- so a server that keeps them in memory sees a revoke made by the CLI.
+CREATE TABLE credential_changes (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
+INSERT INTO credential_changes (id, version) VALUES (1, 0);
+CREATE TRIGGER accounts_inserted AFTER INSERT ON accounts
+  BEGIN UPDATE credential_changes SET version = version + 1; END;
+CREATE TRIGGER accounts_updated AFTER UPDATE ON accounts
+  BEGIN UPDATE credential_changes SET version = version + 1; END;
+CREATE TRIGGER accounts_deleted AFTER DELETE ON accounts
+  BEGIN UPDATE credential_changes SET version = version + 1; END;
+CREATE TRIGGER api_keys_inserted AFTER INSERT ON api_keys
+  BEGIN UPDATE credential_changes SET version = version + 1; END;
+CREATE TRIGGER api_keys_updated AFTER UPDATE ON api_keys
+  BEGIN UPDATE credential_changes SET version = version + 1; END;
+CREATE TRIGGER api_keys_deleted AFTER DELETE ON api_keys
+  BEGIN UPDATE credential_changes SET version = version + 1; END;
 )sql",
 };
 

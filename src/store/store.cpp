@@ -12,14 +12,14 @@ void throw_exception_from_error(const StoreError& error, const boost::source_loc
   throw std::runtime_error(error.detail);
 }
 
-Result<std::unique_ptr<Store>> open_store(std::string_view url) {
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const StoreOptions& options) {
   constexpr std::string_view kSqliteScheme = "sqlite:";
   if (url.starts_with(kSqliteScheme)) {
     const std::string path(url.substr(kSqliteScheme.size()));
     if (path.empty()) {
       return StoreError{Error::kUnavailable, "database URL 'sqlite:' names no file"};
     }
-    return open_sqlite_store(path);
+    return open_sqlite_store(path, options);
   }
   // TODO: postgresql:// URLs, for several instances sharing one store.
   return StoreError{Error::kUnavailable,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,8 +41,19 @@ struct ChargeRequest {
 
 enum class ChargeOutcome { kCharged, kOverMonthLimit, kOverDayLimit };
 
+// How writes reach the disk.
+struct StoreOptions {
+  // Zero: every commit is synced to disk before the call returns. Above zero:
+  // a commit returns once the operating system holds it, which a crash or
+  // SIGKILL of countryhub cannot undo, and a background checkpoint syncs it
+  // to disk within this interval; only a power loss or kernel crash can undo
+  // the commits of the last interval.
+  std::chrono::milliseconds sync_interval{100};
+};
+
 // Persistent state of accounts, keys and usage. Implementations are
-// thread-safe; every write is durable when the call returns.
+// thread-safe; every write has been committed when the call returns, with
+// the durability StoreOptions chose.
 class Store {
  public:
   virtual ~Store() = default;
@@ -84,12 +96,17 @@ class Store {
   // Deletes stored responses created before `before_ms`; returns how many.
   virtual Result<std::int64_t> purge_idempotent_responses(std::int64_t before_ms) = 0;
 
+  // Returns a number that changes whenever any process adds, changes or
+  // removes an account or a key, so copies of them kept in memory can tell
+  // when they are out of date.
+  virtual Result<std::int64_t> credentials_version() = 0;
+
   // Checks that the database answers a trivial query.
   virtual Result<void> ping() = 0;
 };
 
 // Opens the store named by `url`: `sqlite:PATH` (created with owner-only
 // permissions and migrated on first use).
-Result<std::unique_ptr<Store>> open_store(std::string_view url);
+Result<std::unique_ptr<Store>> open_store(std::string_view url, const StoreOptions& options = {});
 
 }  // namespace countryhub::store

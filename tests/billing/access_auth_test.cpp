@@ -218,5 +218,38 @@ TEST_F(AccessAuthTest, InvalidKeyMessageOmitsKey) {
   EXPECT_EQ(caller.error().message.find(unknown), std::string::npos) << caller.error().message;
 }
 
+TEST_F(AccessAuthTest, KnownKeyIsServedFromMemory) {
+  ASSERT_TRUE(access_->authenticate(key_));
+  ASSERT_TRUE(access_->authenticate(key_));
+  ASSERT_TRUE(access_->authenticate(key_));
+
+  EXPECT_EQ(observed_->key_lookups, 1);
+}
+
+TEST_F(AccessAuthTest, RevokeFromAnotherProcessTakesEffectAtOnce) {
+  ASSERT_TRUE(access_->authenticate(key_));
+  // A second store on the same file stands for `countryhub keys revoke`.
+  auto other = store::open_sqlite_store((dir_ / "countryhub.db").string());
+  ASSERT_TRUE(other) << other.error().detail;
+  AccountManager other_manager(**other, [this] { return now_ms_; });
+  ASSERT_TRUE(other_manager.revoke_key("auth@example.com", display_prefix(key_)));
+
+  EXPECT_EQ(rejection_of(key_), Error::kKeyRevoked);
+}
+
+TEST_F(AccessAuthTest, PlanChangeFromAnotherProcessTakesEffectAtOnce) {
+  ASSERT_TRUE(access_->authenticate(key_));
+  auto other = store::open_sqlite_store((dir_ / "countryhub.db").string());
+  ASSERT_TRUE(other) << other.error().detail;
+  AccountManager other_manager(**other, [this] { return now_ms_; });
+  AccountChange upgrade;
+  upgrade.plan = "pro";
+  ASSERT_TRUE(other_manager.update_account("auth@example.com", upgrade));
+
+  auto caller = access_->authenticate(key_);
+  ASSERT_TRUE(caller) << caller.error().message;
+  EXPECT_EQ(caller->plan.id, "pro");
+}
+
 }  // namespace
 }  // namespace countryhub::billing

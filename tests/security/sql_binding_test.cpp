@@ -7,13 +7,14 @@
 // - only src/store/ may use the SQLite API, and none of SQLite's own string
 //   formatting (sqlite3_mprintf and relatives) or sqlite3_get_table;
 // - sqlite3_prepare* may appear only in the SqliteStatement constructor;
-// - every SqliteStatement construction, every call of the store's exec()
-//   helper and every sqlite3_exec() call gets its SQL argument checked. It
-//   must be string literals, or fmt::format of a literal with arguments that
-//   are column-list constants of the same file (names and commas only), or an
-//   entry of kReviewedArguments below, each with the reason it contains no value;
-// - any other use of SqliteStatement or exec() fails the test, so a new way
-//   to hand SQL over must be added here before it can be used.
+// - every SqliteStatement construction, every call of a connection's
+//   prepare() and exec() and every sqlite3_exec() call gets its SQL argument
+//   checked. It must be string literals, or fmt::format of a literal with
+//   arguments that are column-list constants of the same file (names and
+//   commas only), or an entry of kReviewedArguments below, each with the
+//   reason it contains no value;
+// - any other use of SqliteStatement, prepare() or exec() fails the test, so
+//   a new way to hand SQL over must be added here before it can be used.
 // NOTE: a PostgreSQL store would need its own sinks (pqxx exec, prepare)
 // added to this scan.
 #include <filesystem>
@@ -41,9 +42,10 @@ const std::vector<ReviewedArgument> kReviewedArguments = {
      "the migration scripts, string literals only (MigrationsAreLiterals checks them)"},
     {"sqlite_store.cpp", "fmt::format(\"PRAGMA user_version = {}\", next + 1)",
      "the schema version, a std::size_t loop counter; PRAGMA takes no bound parameters"},
-    {"sqlite_store.cpp", "sql.c_str()", "inside the exec() helper, whose callers are each checked"},
-    {"sqlite_store.cpp", "pragma",
-     "the loop variable over a braced list of PRAGMA literals right above it"},
+    {"sqlite_connection.cpp", "sql.c_str()",
+     "inside SqliteConnection::exec(), whose callers are each checked"},
+    {"sqlite_connection.cpp", "sql",
+     "inside SqliteConnection::prepare(), whose callers are each checked"},
     {"sqlite_statement.cpp", "sql.data()",
      "inside the SqliteStatement constructor, whose callers are each checked"},
 };
@@ -265,9 +267,10 @@ TEST(SqlBinding, EverySqlTextIsConstant) {
   for (Source source : sources_under(source_root() / "store")) {
     source.name = fs::path(source.name).filename().string();
     const std::string& code = source.code;
-    // Each use of a name that hands SQL over: the statement type, the
-    // store's exec() helper and sqlite3_exec().
-    const std::regex sink(R"re(\bSqliteStatement\b|(?:^|[^\w])exec\s*\(|\bsqlite3_exec\s*\()re");
+    // Each use of a name that hands SQL over: the statement type, a
+    // connection's prepare() and exec(), and sqlite3_exec().
+    const std::regex sink(
+        R"re(\bSqliteStatement\b|(?:^|[^\w])exec\s*\(|\bsqlite3_exec\s*\(|\bprepare\s*\()re");
     for (std::sregex_iterator it(code.begin(), code.end(), sink), end; it != end; ++it) {
       const std::size_t at = static_cast<std::size_t>(it->position());
       const std::string rest = code.substr(at, 80);
@@ -275,7 +278,11 @@ TEST(SqlBinding, EverySqlTextIsConstant) {
       std::size_t open = std::string::npos;
       std::size_t sql_index = 0;
       const std::string before = code.substr(at >= 7 ? at - 7 : 0, at >= 7 ? 7 : at);
-      if (std::regex_search(rest, shape, std::regex(R"(^SqliteStatement(::|\s*[&*>)]))")) ||
+      if (before.ends_with("unique<") &&
+          std::regex_search(rest, shape, std::regex(R"(^SqliteStatement>\s*\()"))) {
+        open = at + shape.length() - 1;  // std::make_unique<SqliteStatement>(db, sql)
+        sql_index = 1;
+      } else if (std::regex_search(rest, shape, std::regex(R"(^SqliteStatement(::|\s*[&*>)]))")) ||
           before.ends_with("~") || before.ends_with("class ")) {
         continue;  // the class's own definitions and references to it
       } else if (std::regex_search(rest, shape, std::regex(R"(^SqliteStatement\s+\w+\s*[({])"))) {
@@ -291,11 +298,16 @@ TEST(SqlBinding, EverySqlTextIsConstant) {
       } else if (std::regex_search(rest, shape, std::regex(R"(^sqlite3_exec\s*\()"))) {
         open = at + shape.length() - 1;
         sql_index = 1;
-      } else if (std::regex_search(rest, shape, std::regex(R"(^\W?exec\s*\()"))) {
-        if (code.substr(at >= 5 ? at - 5 : 0, 6).find("void") != std::string::npos) {
-          continue;  // the helper's definition; its callers are the sinks
-        }
+      } else if (std::regex_search(rest, shape, std::regex(R"(^prepare\s*\()"))) {
         open = at + shape.length() - 1;
+        if (call_arguments(code, open).front().starts_with("std::string_view ")) {
+          continue;  // the method's declaration and definition; its callers are the sinks
+        }
+      } else if (std::regex_search(rest, shape, std::regex(R"(^\W?exec\s*\()"))) {
+        open = at + shape.length() - 1;
+        if (call_arguments(code, open).front().starts_with("const std::string& ")) {
+          continue;  // the method's declaration and definition; its callers are the sinks
+        }
       } else {
         ADD_FAILURE() << source.name << ": unrecognized use of an SQL sink: " << rest;
         continue;

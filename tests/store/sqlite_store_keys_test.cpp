@@ -249,5 +249,49 @@ TEST_F(SqliteStoreKeysTest, StoreStaysUsableAfterFailedRotate) {
   EXPECT_FALSE(find(old_key.id).is_active);
 }
 
+TEST_F(SqliteStoreKeysTest, EveryCredentialChangeBumpsTheVersion) {
+  std::int64_t last = store_->credentials_version().value();
+  const auto expect_bumped = [&](const char* change) {
+    const std::int64_t now = store_->credentials_version().value();
+    EXPECT_GT(now, last) << change;
+    last = now;
+  };
+  const KeyRecord key = insert('a', true);
+  expect_bumped("insert_key");
+  ASSERT_TRUE(store_->rotate_key(key.id, key_of(account_id_, 'b'), 70'000, 10'000));
+  expect_bumped("rotate_key");
+  ASSERT_TRUE(store_->revoke_key(key.id, 20'000));
+  expect_bumped("revoke_key");
+  auto account = store_->find_account_by_id(account_id_);
+  ASSERT_TRUE(account);
+  account->plan = "growth";
+  ASSERT_TRUE(store_->update_account(*account));
+  expect_bumped("update_account");
+  ASSERT_TRUE(store_->create_account("other@example.com", "free", false, 1));
+  expect_bumped("create_account");
+}
+
+TEST_F(SqliteStoreKeysTest, ChargesLeaveTheVersionAlone) {
+  const std::int64_t before = store_->credentials_version().value();
+  ChargeRequest charge;
+  charge.account_id = account_id_;
+  charge.credits = 3;
+  charge.day = "2026-05-01";
+  charge.month = "2026-05";
+  ASSERT_TRUE(store_->charge(charge));
+
+  EXPECT_EQ(store_->credentials_version().value(), before);
+}
+
+TEST_F(SqliteStoreKeysTest, OtherConnectionsSeeTheNewVersion) {
+  auto other = open_sqlite_store((dir_ / "countryhub.db").string());
+  ASSERT_TRUE(other);
+  const std::int64_t before = (*other)->credentials_version().value();
+
+  insert('a', true);
+
+  EXPECT_GT((*other)->credentials_version().value(), before);
+}
+
 }  // namespace
 }  // namespace countryhub::store

@@ -5,6 +5,7 @@ countryhub_test(store_tests
   SOURCES
     store/migrations_test.cpp
     store/sqlite_store_accounts_test.cpp
+    store/sqlite_store_batch_test.cpp
     store/sqlite_store_charge_test.cpp
     store/sqlite_store_keys_test.cpp
     store/sqlite_store_open_test.cpp

@@ -78,6 +78,9 @@ class ForwardingStore : public store::Store {
   store::Result<std::int64_t> purge_idempotent_responses(std::int64_t before_ms) override {
     return inner_.purge_idempotent_responses(before_ms);
   }
+  store::Result<std::int64_t> credentials_version() override {
+    return inner_.credentials_version();
+  }
   store::Result<void> ping() override { return inner_.ping(); }
 
  private:
