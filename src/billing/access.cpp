@@ -66,9 +66,9 @@ Result<Caller> Access::authenticate(std::string_view presented_key) {
 
 Result<CredentialEntry> Access::find_credentials(const std::string& key_hash) {
   // The version is read first: an entry read after it is at least that new.
-  auto version = store_.credentials_version();
+  auto version = credentials_version();
   if (!version) {
-    return store_failed(version.error());
+    return version.error();
   }
   if (auto cached = cache_.find(key_hash, *version)) {
     return std::move(*cached);
@@ -87,6 +87,25 @@ Result<CredentialEntry> Access::find_credentials(const std::string& key_hash) {
   CredentialEntry entry{std::move(*key), std::move(*account)};
   cache_.insert(key_hash, entry, *version);
   return entry;
+}
+
+Result<std::int64_t> Access::credentials_version() {
+  const std::int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::steady_clock::now().time_since_epoch())
+                                  .count();
+  // The time is loaded before the version, and stored after it below, so a
+  // fresh time never pairs with an older version.
+  const std::int64_t read_at_us = version_read_at_us_.load(std::memory_order_acquire);
+  if (read_at_us > 0 && now_us - read_at_us < version_reuse_.count()) {
+    return version_.load(std::memory_order_relaxed);
+  }
+  auto version = store_.credentials_version();
+  if (!version) {
+    return store_failed(version.error());
+  }
+  version_.store(*version, std::memory_order_relaxed);
+  version_read_at_us_.store(now_us, std::memory_order_release);
+  return *version;
 }
 
 }  // namespace countryhub::billing

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string_view>
 
@@ -23,7 +25,12 @@ struct Caller {
 // far as the store is.
 class Access {
  public:
-  Access(store::Store& store, common::Clock clock) : store_(store), clock_(std::move(clock)) {}
+  // `version_reuse` is how long one read of the store's credentials version
+  // serves later requests: a change made elsewhere (a revoke from the CLI)
+  // takes effect at most that much later. Zero reads it for every request.
+  Access(store::Store& store, common::Clock clock,
+         std::chrono::microseconds version_reuse = std::chrono::microseconds(0))
+      : store_(store), clock_(std::move(clock)), version_reuse_(version_reuse) {}
 
   // Resolves a presented key to its account. Malformed keys fail without a
   // store lookup; a known key costs one read of the credentials version. Errors: kMissingKey, kInvalidKey, kKeyRevoked,
@@ -33,10 +40,16 @@ class Access {
  private:
   // Finds the key and its account in the cache or the store.
   Result<CredentialEntry> find_credentials(const std::string& key_hash);
+  // Returns the store's credentials version, read again once version_reuse_ has passed.
+  Result<std::int64_t> credentials_version();
 
   store::Store& store_;
   common::Clock clock_;
+  const std::chrono::microseconds version_reuse_;
   CredentialCache cache_;
+  // The last version read and when, in steady-clock microseconds (0: never).
+  std::atomic<std::int64_t> version_{0};
+  std::atomic<std::int64_t> version_read_at_us_{0};
 };
 
 }  // namespace countryhub::billing

@@ -17,14 +17,20 @@ GroupCommitter::~GroupCommitter() {
 }
 
 store::Result<store::ChargeOutcome> GroupCommitter::commit(store::ChargeRequest charge) {
-  Pending pending{std::move(charge), {}};
-  auto outcome = pending.outcome.get_future();
+  auto outcome = std::make_shared<std::promise<store::Result<store::ChargeOutcome>>>();
+  auto committed = outcome->get_future();
+  commit_async(std::move(charge), [outcome](store::Result<store::ChargeOutcome> result) {
+    outcome->set_value(std::move(result));
+  });
+  return committed.get();
+}
+
+void GroupCommitter::commit_async(store::ChargeRequest charge, Done done) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(pending));
+    queue_.push_back(Pending{std::move(charge), std::move(done)});
   }
   has_work_.notify_one();
-  return outcome.get();
 }
 
 std::uint64_t GroupCommitter::batch_count() const {
@@ -63,12 +69,12 @@ void GroupCommitter::write(std::vector<Pending>& batch) {
     common::logger("billing")->error("charge_batch_failed size={} reason=\"{}\"", batch.size(),
                                      outcomes.error().detail);
     for (Pending& pending : batch) {
-      pending.outcome.set_value(outcomes.error());
+      pending.done(outcomes.error());
     }
     return;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    batch[i].outcome.set_value((*outcomes)[i]);
+    batch[i].done((*outcomes)[i]);
   }
 }
 

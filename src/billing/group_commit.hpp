@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -24,9 +25,16 @@ class GroupCommitter {
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
+  using Done = std::function<void(store::Result<store::ChargeOutcome>)>;
+
   // Queues `charge` and blocks until its batch is committed; returns the
   // charge's outcome, or the store error that failed the whole batch.
   store::Result<store::ChargeOutcome> commit(store::ChargeRequest charge);
+
+  // Queues `charge` and returns at once. `done` runs on the committer's
+  // thread with the outcome once the batch is committed, so it must be
+  // quick: hand the rest of the work to another thread.
+  void commit_async(store::ChargeRequest charge, Done done);
 
   // Number of batches written so far, for metrics and tests.
   std::uint64_t batch_count() const;
@@ -34,7 +42,7 @@ class GroupCommitter {
  private:
   struct Pending {
     store::ChargeRequest charge;
-    std::promise<store::Result<store::ChargeOutcome>> outcome;
+    Done done;
   };
 
   void run();

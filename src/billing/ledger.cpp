@@ -147,8 +147,8 @@ void CreditLedger::release(Reservation& reservation) {
   reservation.ledger_ = nullptr;
 }
 
-Result<UsageBalance> CreditLedger::commit(const Caller& caller, Reservation& reservation,
-                                          std::optional<store::IdempotentResponse> response) {
+store::ChargeRequest CreditLedger::charge_of(const Caller& caller, const Reservation& reservation,
+                                            std::optional<store::IdempotentResponse> response) {
   store::ChargeRequest charge;
   charge.account_id = caller.account.id;
   charge.credits = reservation.credits_;
@@ -159,8 +159,29 @@ Result<UsageBalance> CreditLedger::commit(const Caller& caller, Reservation& res
   }
   charge.max_day_credits = caller.plan.daily_cap.value_or(-1);
   charge.response = std::move(response);
-  const auto outcome = committer_.commit(std::move(charge));
+  return charge;
+}
 
+Result<UsageBalance> CreditLedger::commit(const Caller& caller, Reservation& reservation,
+                                          std::optional<store::IdempotentResponse> response) {
+  const auto outcome = committer_.commit(charge_of(caller, reservation, std::move(response)));
+  return settle(caller, reservation, outcome);
+}
+
+void CreditLedger::commit_async(const Caller& caller, Reservation reservation,
+                                std::optional<store::IdempotentResponse> response,
+                                CommitDone done) {
+  store::ChargeRequest charge = charge_of(caller, reservation, std::move(response));
+  // std::function needs a copyable callable, so the move-only reservation is shared.
+  auto held = std::make_shared<Reservation>(std::move(reservation));
+  committer_.commit_async(std::move(charge), [this, caller, held, done = std::move(done)](
+                                                 store::Result<store::ChargeOutcome> outcome) {
+    done(settle(caller, *held, outcome));
+  });
+}
+
+Result<UsageBalance> CreditLedger::settle(const Caller& caller, Reservation& reservation,
+                                          const store::Result<store::ChargeOutcome>& outcome) {
   const Periods periods = reservation.periods_;
   Shard& shard = shard_of(caller.account.id);
   std::lock_guard lock(shard.mutex);

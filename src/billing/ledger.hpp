@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -67,6 +68,13 @@ class CreditLedger {
   Result<UsageBalance> commit(const Caller& caller, Reservation& reservation,
                               std::optional<store::IdempotentResponse> response = std::nullopt);
 
+  using CommitDone = std::function<void(Result<UsageBalance>)>;
+
+  // Commits like commit() without blocking: `done` runs with the result on
+  // the group committer's thread, so it must be quick.
+  void commit_async(const Caller& caller, Reservation reservation,
+                    std::optional<store::IdempotentResponse> response, CommitDone done);
+
   // Returns the caller's balance now, reservations not counted.
   Result<UsageBalance> balance(const Caller& caller);
 
@@ -97,6 +105,12 @@ class CreditLedger {
   store::Result<Totals*> totals_for(Shard& shard, std::int64_t account_id,
                                     const Periods& periods);
   void release(Reservation& reservation);
+  static store::ChargeRequest charge_of(const Caller& caller, const Reservation& reservation,
+                                        std::optional<store::IdempotentResponse> response);
+  // Settles the reservation with the store's outcome of its charge and
+  // returns the balance after it, or the error that refused it.
+  Result<UsageBalance> settle(const Caller& caller, Reservation& reservation,
+                              const store::Result<store::ChargeOutcome>& outcome);
   static UsageBalance balance_of(const Plan& plan, const Totals& totals, const Periods& periods);
 
   store::Store& store_;

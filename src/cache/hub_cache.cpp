@@ -63,10 +63,10 @@ std::shared_ptr<const CachedHub> serialize_hub(std::string_view country_code,
   data.shrink_to_fit();
   auto cached = std::make_shared<CachedHub>();
   cached->country_code = std::string(country_code);
-  cached->head = std::move(data);
+  cached->head.reserve(body_prefix.size() + data.size());
+  cached->head.append(body_prefix).append(data);
   // Compressed once per fetch at the best level, because every gzip response reuses it.
-  cached->gzip_head =
-      common::deflate_part(std::string(body_prefix) + cached->head, false, Z_BEST_COMPRESSION);
+  cached->gzip_head = common::deflate_part(cached->head, false, Z_BEST_COMPRESSION);
   cached->fetched_at_ms = hub.meta.fetched_at_ms;
   return cached;
 }
@@ -89,19 +89,24 @@ std::string HubCache::tail(const CacheAnswer& answer, std::string_view request_i
   return text;
 }
 
+common::BodyParts HubCache::body_parts(const CacheAnswer& answer,
+                                      std::string_view request_id) const {
+  return common::BodyParts{answer.hub, {}, answer.hub->head, tail(answer, request_id)};
+}
+
+common::BodyParts HubCache::gzip_body_parts(const CacheAnswer& answer,
+                                           std::string_view request_id) const {
+  const common::DeflatedPart end = common::deflate_part(tail(answer, request_id), true, 1);
+  return common::BodyParts{answer.hub, common::gzip_header(), answer.hub->gzip_head.blocks,
+                           common::gzip_ending(answer.hub->gzip_head, end)};
+}
+
 std::string HubCache::render(const CacheAnswer& answer, std::string_view request_id) const {
-  const std::string end = tail(answer, request_id);
-  std::string body;
-  body.reserve(config_.body_prefix.size() + answer.hub->head.size() + end.size());
-  body += config_.body_prefix;
-  body += answer.hub->head;
-  body += end;
-  return body;
+  return body_parts(answer, request_id).joined();
 }
 
 std::string HubCache::render_gzip(const CacheAnswer& answer, std::string_view request_id) const {
-  const common::DeflatedPart end = common::deflate_part(tail(answer, request_id), true, 1);
-  return common::gzip_from_parts(answer.hub->gzip_head, end);
+  return gzip_body_parts(answer, request_id).joined();
 }
 
 CacheStats HubCache::stats() const {
@@ -222,19 +227,10 @@ spotify::FetchResult<CacheAnswer> HubCache::get(std::string_view country,
     Entry& entry = entries_[country_code];
     if (entry.hub) {
       const std::int64_t age_ms = now_ms - entry.hub->fetched_at_ms;
-      const bool is_acceptable = !max_age_ms || age_ms <= *max_age_ms;
-      forward_reason = is_acceptable ? "stale" : "request";
-      if (is_acceptable && age_ms < config_.fresh_ttl_ms) {
-        touch(entry);
-        ++stats_.hits;
-        return answer(entry.hub, Freshness::kHit, now_ms, "hit");
-      }
-      if (is_acceptable && age_ms < config_.fresh_ttl_ms + config_.stale_while_revalidate_ms) {
-        refresh_in_background(country_code, entry, request_id);
-        touch(entry);
-        ++stats_.stale;
-        return answer(entry.hub, Freshness::kStale, now_ms, "hit; detail=stale-while-revalidate");
-      }
+      forward_reason = !max_age_ms || age_ms <= *max_age_ms ? "stale" : "request";
+    }
+    if (auto served = serve_held(country_code, entry, now_ms, max_age_ms, request_id)) {
+      return std::move(*served);
     }
     if (!entry.flight) {
       entry.flight = std::make_shared<Flight>();
@@ -246,6 +242,48 @@ spotify::FetchResult<CacheAnswer> HubCache::get(std::string_view country,
     run_flight(country_code, flight, std::string(request_id));
   }
   return wait_for(flight, country_code, max_age_ms, forward_reason, is_leader);
+}
+
+std::optional<CacheAnswer> HubCache::serve_held(const std::string& country_code, Entry& entry,
+                                                std::int64_t now_ms,
+                                                std::optional<std::int64_t> max_age_ms,
+                                                std::string_view request_id) {
+  if (!entry.hub) {
+    return std::nullopt;
+  }
+  const std::int64_t age_ms = now_ms - entry.hub->fetched_at_ms;
+  if (max_age_ms && age_ms > *max_age_ms) {
+    return std::nullopt;
+  }
+  if (age_ms < config_.fresh_ttl_ms) {
+    touch(entry);
+    ++stats_.hits;
+    return answer(entry.hub, Freshness::kHit, now_ms, "hit");
+  }
+  if (age_ms < config_.fresh_ttl_ms + config_.stale_while_revalidate_ms) {
+    refresh_in_background(country_code, entry, request_id);
+    touch(entry);
+    ++stats_.stale;
+    return answer(entry.hub, Freshness::kStale, now_ms, "hit; detail=stale-while-revalidate");
+  }
+  return std::nullopt;
+}
+
+std::optional<CacheAnswer> HubCache::peek(std::string_view country,
+                                          std::optional<std::int64_t> max_age_seconds,
+                                          std::string_view request_id) {
+  const std::string country_code(country);
+  const std::int64_t now_ms = clock_();
+  std::optional<std::int64_t> max_age_ms;
+  if (max_age_seconds) {
+    max_age_ms = *max_age_seconds * 1000;
+  }
+  std::lock_guard lock(mutex_);
+  const auto found = entries_.find(country_code);
+  if (found == entries_.end()) {
+    return std::nullopt;
+  }
+  return serve_held(country_code, found->second, now_ms, max_age_ms, request_id);
 }
 
 spotify::FetchResult<CacheAnswer> HubCache::wait_for(const std::shared_ptr<Flight>& flight,

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/body_parts.hpp"
 #include "common/clock.hpp"
 #include "common/gzip_parts.hpp"
 #include "spotify/hub_client.hpp"
@@ -29,12 +30,12 @@ struct CacheConfig {
   std::string body_suffix;
 };
 
-// A hub's `data` object serialized once, cut where the per-request fields
-// go: the object is `head` + request id + cache object + "}}". Immutable and
-// shared by every response that serves it.
+// A hub's response body serialized once, cut where the per-request fields
+// go: the body is `head` + request id + cache object + "}}" + body suffix.
+// Immutable and shared by every response that serves it.
 struct CachedHub {
   std::string country_code;  // lower case
-  std::string head;          // ends inside meta, just after `"requestId":"`
+  std::string head;          // body prefix, then `data` up to just after `"requestId":"`
   common::DeflatedPart gzip_head;  // body prefix + head, compressed once
   std::int64_t fetched_at_ms = 0;
 };
@@ -77,6 +78,21 @@ class HubCache {
                                         std::optional<std::int64_t> max_age_seconds,
                                         std::string_view request_id);
 
+  // Returns what get() would return when that needs no wait: a fresh hit,
+  // or a stale copy within stale-while-revalidate (starting its background
+  // refresh). Otherwise returns nothing and changes nothing, and the caller
+  // uses get().
+  std::optional<CacheAnswer> peek(std::string_view country_code,
+                                  std::optional<std::int64_t> max_age_seconds,
+                                  std::string_view request_id);
+
+  // Returns the response body of `answer` for one request as parts: the
+  // hub's shared head and this request's tail (request id, cache object,
+  // body suffix). The gzip variant holds the precompressed head and a tail
+  // compressed for this request.
+  common::BodyParts body_parts(const CacheAnswer& answer, std::string_view request_id) const;
+  common::BodyParts gzip_body_parts(const CacheAnswer& answer, std::string_view request_id) const;
+
   // Returns the response body of `answer` for one request: the body prefix,
   // the `data` object with the request's id and cache state, the suffix.
   // `request_id` must need no JSON escaping (the server's ids do not).
@@ -102,6 +118,12 @@ class HubCache {
   // updated before waiters wake, so later requests see the new copy.
   void run_flight(const std::string& country_code, const std::shared_ptr<Flight>& flight,
                   const std::string& request_id);
+  // Returns the entry's copy when it may be served at once (fresh, or stale
+  // within stale-while-revalidate). Called with mutex_ held.
+  std::optional<CacheAnswer> serve_held(const std::string& country_code, Entry& entry,
+                                        std::int64_t now_ms,
+                                        std::optional<std::int64_t> max_age_ms,
+                                        std::string_view request_id);
   // Starts a background refresh for a stale entry. Called with mutex_ held.
   void refresh_in_background(const std::string& country_code, Entry& entry,
                              std::string_view request_id);

@@ -69,17 +69,28 @@ DeflatedPart deflate_part(std::string_view text, bool is_last, int level) {
   return part;
 }
 
+std::string_view gzip_header() {
+  // Magic, deflate, no flags, no mtime, no extra flags, OS unknown.
+  return {"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10};
+}
+
+std::string gzip_ending(const DeflatedPart& head, const DeflatedPart& tail) {
+  std::string ending;
+  ending.reserve(tail.blocks.size() + 8);
+  ending += tail.blocks;
+  const auto crc = static_cast<std::uint32_t>(
+      crc32_combine(head.crc32, tail.crc32, static_cast<z_off_t>(tail.size)));
+  append_le32(ending, crc);
+  append_le32(ending, static_cast<std::uint32_t>(head.size + tail.size));
+  return ending;
+}
+
 std::string gzip_from_parts(const DeflatedPart& head, const DeflatedPart& tail) {
   std::string gzip;
   gzip.reserve(18 + head.blocks.size() + tail.blocks.size());
-  // Magic, deflate, no flags, no mtime, no extra flags, OS unknown.
-  gzip.append("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10);
+  gzip += gzip_header();
   gzip += head.blocks;
-  gzip += tail.blocks;
-  const auto crc = static_cast<std::uint32_t>(
-      crc32_combine(head.crc32, tail.crc32, static_cast<z_off_t>(tail.size)));
-  append_le32(gzip, crc);
-  append_le32(gzip, static_cast<std::uint32_t>(head.size + tail.size));
+  gzip += gzip_ending(head, tail);
   return gzip;
 }
 

@@ -24,6 +24,12 @@ DeflatedPart deflate_part(std::string_view text, bool is_last, int level);
 // own part, so a head compressed once can be reused with any tail.
 std::string gzip_from_parts(const DeflatedPart& head, const DeflatedPart& tail);
 
+// Returns the pieces gzip_from_parts joins, for a caller that sends them
+// without joining: the 10-byte header goes before head.blocks, and the
+// ending (tail.blocks, CRC-32 and size) after them.
+std::string_view gzip_header();
+std::string gzip_ending(const DeflatedPart& head, const DeflatedPart& tail);
+
 // Returns whether an Accept-Encoding value accepts gzip (a `gzip` or `*`
 // coding whose q is not 0).
 bool accepts_gzip(std::string_view accept_encoding);

@@ -117,7 +117,7 @@ ApiResult<billing::Caller> admit_caller(Billing& billing, const Request& request
   return std::move(*caller);
 }
 
-void add_limit_headers(Billing& billing, const CallerState& state, Response& response) {
+void add_limit_headers(Billing& billing, const CallerState& state, ResponseHeader& response) {
   if (!state.caller || !state.minute) {
     return;
   }
@@ -231,16 +231,104 @@ ApiResult<Response> PopularHandler::fetch_and_charge(const Request& request,
     return charge_failed();
   }
   Response response = json_response(200, std::move(body), request.version());
+  finish_charged(response, *hub, is_gzip, *balance, caller, country.code, context);
+  return response;
+}
+
+void PopularHandler::finish_charged(ResponseHeader& response, const cache::CacheAnswer& hub,
+                                    bool is_gzip, const billing::UsageBalance& balance,
+                                    const billing::Caller& caller, std::string_view country_code,
+                                    const RequestContext& context) {
   if (is_gzip) {
     response.set(beast_http::field::content_encoding, "gzip");
   }
   response.set(beast_http::field::vary, "Accept-Encoding");
-  response.set("Cache-Status", hub->cache_status);
+  response.set("Cache-Status", hub.cache_status);
   response.set("X-Credits-Charged", std::to_string(billing::kCreditsPerRequest));
-  response.set("X-Credits-Remaining", std::to_string(balance->included_remaining));
+  response.set("X-Credits-Remaining", std::to_string(balance.included_remaining));
   http_log()->info("hub_served request_id={} key_id={} country_code={} cache={} latency_ms={}",
-                   context.request_id, caller.key.id, country.code, hub->cache_status,
+                   context.request_id, caller.key.id, country_code, hub.cache_status,
                    common::now_epoch_ms() - context.received_at_ms);
+}
+
+bool PopularHandler::try_serve_cached(const Request& request, const Target& target,
+                                      const RequestContext& context, const Reply& reply) {
+  if (has_request_body(request) || request.find("Idempotency-Key") != request.end()) {
+    return false;
+  }
+  auto country_code = single_parameter(target.query, "country_code");
+  if (!country_code || !*country_code) {
+    return false;
+  }
+  auto country = validate_country(*country_code);
+  auto max_age = max_age_parameter(target.query);
+  if (!country || !max_age) {
+    return false;
+  }
+  auto hub = hubs_.peek(country->code, *max_age, context.request_id);
+  if (!hub) {
+    return false;
+  }
+  // From here on the request is served on this path, whatever happens.
+  auto state = std::make_shared<CallerState>();
+  const unsigned version = request.version();
+  const auto fail = [this, &reply, &context, state, version](const ApiFailure& failure) {
+    reply([this, state, failure, context, version]() -> Outgoing {
+      Response response = error_response(failure, context, version);
+      add_limit_headers(billing_, *state, response);
+      return response;
+    });
+  };
+  auto caller = admit_caller(billing_, request, context, *state);
+  if (!caller) {
+    fail(caller.error());
+    return true;
+  }
+  auto reservation = billing_.ledger.reserve(*caller);
+  if (!reservation) {
+    fail(from_billing(reservation.error()));
+    return true;
+  }
+  const auto accept_encoding = request[beast_http::field::accept_encoding];
+  const bool is_gzip = common::accepts_gzip({accept_encoding.data(), accept_encoding.size()});
+  auto body = std::make_shared<common::BodyParts>(
+      is_gzip ? hubs_.gzip_body_parts(*hub, context.request_id)
+              : hubs_.body_parts(*hub, context.request_id));
+  billing_.ledger.commit_async(
+      *caller, std::move(*reservation), std::nullopt,
+      [this, reply, state, hub = std::move(*hub), body, is_gzip, version, code = country->code,
+       context](billing::Result<billing::UsageBalance> balance) {
+        // The response is built on the connection's thread, not the committer's.
+        reply([this, state, hub, body, is_gzip, version, code, context,
+               balance = std::move(balance)]() -> Outgoing {
+          return cached_response(balance, *state, hub, std::move(*body), is_gzip, version, code,
+                                 context);
+        });
+      });
+  return true;
+}
+
+Outgoing PopularHandler::cached_response(const billing::Result<billing::UsageBalance>& balance,
+                                         const CallerState& state, const cache::CacheAnswer& hub,
+                                         common::BodyParts body, bool is_gzip, unsigned version,
+                                         std::string_view country_code,
+                                         const RequestContext& context) {
+  if (!balance) {
+    ApiFailure failure = from_billing(balance.error());
+    if (balance.error().kind == billing::Error::kStoreFailed) {
+      http_log()->error("charge_failed request_id={} key_id={} reason=\"{}\"", context.request_id,
+                        state.caller->key.id, balance.error().message);
+      failure = charge_failed();
+    }
+    Response response = error_response(failure, context, version);
+    add_limit_headers(billing_, state, response);
+    return response;
+  }
+  SplicedResponse response{beast_http::status::ok, version};
+  response.set(beast_http::field::content_type, kJsonContentType);
+  response.body() = std::move(body);
+  finish_charged(response, hub, is_gzip, *balance, *state.caller, country_code, context);
+  add_limit_headers(billing_, state, response);
   return response;
 }
 

@@ -37,7 +37,7 @@ ApiResult<billing::Caller> admit_caller(Billing& billing, const Request& request
                                         const RequestContext& context, CallerState& state);
 
 // Adds RateLimit-Policy and RateLimit to `response` when the caller is known.
-void add_limit_headers(Billing& billing, const CallerState& state, Response& response);
+void add_limit_headers(Billing& billing, const CallerState& state, ResponseHeader& response);
 
 // Answers the data endpoint: checks the request, admits the caller,
 // validates the country, replays an idempotent repeat, reserves credits,
@@ -51,7 +51,21 @@ class PopularHandler {
 
   Response handle(const Request& request, const Target& target, const RequestContext& context);
 
+  // Serves the request without blocking when the cache can answer it at
+  // once and it carries no Idempotency-Key: the checks run on the calling
+  // thread, and `reply` runs once the charge is committed (or at once with
+  // an error). Returns false, having changed nothing, when the request needs
+  // handle() on a thread that may block.
+  bool try_serve_cached(const Request& request, const Target& target,
+                        const RequestContext& context, const Reply& reply);
+
  private:
+  // Builds the response of a committed or refused charge for try_serve_cached.
+  Outgoing cached_response(const billing::Result<billing::UsageBalance>& balance,
+                           const CallerState& state, const cache::CacheAnswer& hub,
+                           common::BodyParts body, bool is_gzip, unsigned version,
+                           std::string_view country_code, const RequestContext& context);
+
   ApiResult<Response> serve(const Request& request, const Target& target,
                             const RequestContext& context, CallerState& state);
   ApiResult<Response> fetch_and_charge(const Request& request, const billing::Caller& caller,
@@ -59,6 +73,11 @@ class PopularHandler {
                                        const RequestContext& context,
                                        std::optional<std::int64_t> max_age_seconds,
                                        const std::string& idempotency_key);
+
+  // Sets the headers of a 200 after its charge was committed, and logs it.
+  void finish_charged(ResponseHeader& response, const cache::CacheAnswer& hub, bool is_gzip,
+                      const billing::UsageBalance& balance, const billing::Caller& caller,
+                      std::string_view country_code, const RequestContext& context);
 
   Billing& billing_;
   cache::HubCache& hubs_;

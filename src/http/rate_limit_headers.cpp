@@ -11,7 +11,7 @@ std::int64_t seconds_to(std::int64_t now_ms, std::int64_t end_ms) {
 
 }  // namespace
 
-void set_rate_limit_headers(Response& response, const billing::Plan& plan,
+void set_rate_limit_headers(ResponseHeader& response, const billing::Plan& plan,
                             const billing::MinuteDecision& minute,
                             const billing::UsageBalance& balance, std::int64_t now_ms) {
   const billing::Periods& periods = balance.periods;

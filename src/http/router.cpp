@@ -42,6 +42,28 @@ Response Router::handle(const Request& request, const RequestContext& context) {
   return response;
 }
 
+bool Router::try_handle_now(const Request& request, const RequestContext& context,
+                            const Reply& reply) {
+  if (request.method() != beast_http::verb::get) {
+    return false;
+  }
+  auto target = parse_target(request.target());
+  if (!target || target->path != kPopularPath) {
+    return false;
+  }
+  const Reply recorded = [this, reply, received_at_ms = context.received_at_ms](
+                             std::function<Outgoing()> build) {
+    reply([this, build = std::move(build), received_at_ms] {
+      Outgoing response = build();
+      const unsigned status =
+          std::visit([](const ResponseHeader& header) { return header.result_int(); }, response);
+      metrics_.record(Metrics::Route::kData, status, common::now_epoch_ms() - received_at_ms);
+      return response;
+    });
+  };
+  return popular_.try_serve_cached(request, *target, context, recorded);
+}
+
 Response Router::route(const Request& request, const Target& target,
                        const RequestContext& context, Metrics::Route& metrics_route) {
   const RouteEntry* entry = nullptr;

@@ -17,6 +17,11 @@ class Router {
 
   Response handle(const Request& request, const RequestContext& context);
 
+  // Serves a cached hub without blocking (PopularHandler::try_serve_cached)
+  // and records its metrics when the reply is built; returns false when the
+  // request needs handle().
+  bool try_handle_now(const Request& request, const RequestContext& context, const Reply& reply);
+
  private:
   Response route(const Request& request, const Target& target, const RequestContext& context,
                  Metrics::Route& metrics_route);

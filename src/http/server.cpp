@@ -5,6 +5,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 #include <boost/asio/post.hpp>
@@ -32,6 +33,7 @@ class Session;
 struct Server::State : std::enable_shared_from_this<Server::State> {
   ServerConfig config;
   Handler handler;
+  NonBlockingHandler non_blocking;
   asio::io_context io;
   asio::thread_pool workers;
   tcp::acceptor acceptor;
@@ -45,9 +47,10 @@ struct Server::State : std::enable_shared_from_this<Server::State> {
   std::mutex sessions_mutex;
   std::unordered_set<Session*> sessions;
 
-  State(ServerConfig c, Handler h)
+  State(ServerConfig c, Handler h, NonBlockingHandler n)
       : config(std::move(c)),
         handler(std::move(h)),
+        non_blocking(std::move(n)),
         io(config.io_threads),
         workers(static_cast<std::size_t>(config.worker_threads)),
         acceptor(asio::make_strand(io)),
@@ -191,6 +194,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return write(std::move(*response), context.request_id);
     }
     is_busy_ = true;
+    if (try_non_blocking(request, context)) {
+      return;
+    }
     asio::post(server_->workers, [self = shared_from_this(), request = std::move(request),
                                   context = std::move(context)]() mutable {
       Response response = self->run_handler(request, context);
@@ -200,6 +206,49 @@ class Session : public std::enable_shared_from_this<Session> {
                    self->write(std::move(response), id);
                  });
     });
+  }
+
+  // Offers the request to the non-blocking handler; returns whether it took it.
+  bool try_non_blocking(const Request& request, const RequestContext& context) {
+    if (!server_->non_blocking) {
+      return false;
+    }
+    const bool is_keep_alive = request.keep_alive();
+    const unsigned version = request.version();
+    Reply reply = [self = shared_from_this(), is_keep_alive, version,
+                   id = context.request_id](std::function<Outgoing()> build) {
+      asio::post(self->stream_.get_executor(), [self, is_keep_alive, version, id,
+                                                build = std::move(build)] {
+        Outgoing outgoing = self->run_safely(build, id, version);
+        std::visit(
+            [&](auto& response) {
+              response.keep_alive(is_keep_alive && !self->server_->is_draining.load());
+              self->write(std::move(response), id);
+            },
+            outgoing);
+      });
+    };
+    try {
+      return server_->non_blocking(request, context, reply);
+    } catch (const std::exception& error) {
+      // Nothing was sent: the worker pool's handler gets the request instead.
+      http_log()->error("non_blocking_handler_threw request_id={} what=\"{}\"",
+                        context.request_id, error.what());
+    }
+    return false;
+  }
+
+  Outgoing run_safely(const std::function<Outgoing()>& build, const std::string& request_id,
+                      unsigned version) {
+    try {
+      return build();
+    } catch (const std::exception& error) {
+      http_log()->error("handler_threw request_id={} what=\"{}\"", request_id, error.what());
+    }
+    return error_response(
+        ApiFailure{ApiError::kInternalError,
+                   "Internal error; it was logged with this request id, please report it"},
+        RequestContext{request_id, 0}, version);
   }
 
   Response run_handler(const Request& request, const RequestContext& context) {
@@ -215,12 +264,14 @@ class Session : public std::enable_shared_from_this<Session> {
         context, request.version());
   }
 
-  void write(Response response, const std::string& request_id) {
+  template <class Message>
+  void write(Message response, const std::string& request_id) {
     response.set("X-Request-Id", request_id);
     response.prepare_payload();
-    response_ = std::move(response);
+    is_keep_alive_ = response.keep_alive();
+    Message& held = response_.emplace<Message>(std::move(response));
     stream_.expires_after(std::chrono::milliseconds(server_->config.write_timeout_ms));
-    beast_http::async_write(stream_, *response_,
+    beast_http::async_write(stream_, held,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
                               self->on_write(ec);
                             });
@@ -228,8 +279,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_write(beast::error_code ec) {
     is_busy_ = false;
-    const bool is_keep_alive = response_->keep_alive();
-    response_.reset();
+    const bool is_keep_alive = is_keep_alive_;
+    response_.emplace<std::monostate>();
     if (ec || !is_keep_alive || server_->is_draining.load()) {
       return close();
     }
@@ -246,7 +297,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Server::State> server_;
   beast::flat_buffer buffer_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
-  std::optional<Response> response_;
+  // The response being written; kept alive until the write completes.
+  std::variant<std::monostate, Response, SplicedResponse> response_;
+  bool is_keep_alive_ = false;
   bool is_busy_ = false;  // a handler or a write is running; touched on the strand only
 };
 
@@ -301,8 +354,9 @@ void Server::State::maybe_finish_drain() {
   }
 }
 
-Server::Server(ServerConfig config, Handler handler)
-    : state_(std::make_shared<State>(std::move(config), std::move(handler))) {}
+Server::Server(ServerConfig config, Handler handler, NonBlockingHandler non_blocking)
+    : state_(std::make_shared<State>(std::move(config), std::move(handler),
+                                     std::move(non_blocking))) {}
 
 Server::~Server() { state_->workers.join(); }
 

@@ -34,11 +34,17 @@ struct ServerConfig {
 // context and returns the response; it may block.
 using Handler = std::function<Response(const Request&, const RequestContext&)>;
 
+// Runs first, on the connection's I/O thread, and must not block. It either
+// takes the request, promising to call the Reply once, or returns false, and
+// the Handler then runs on the worker pool.
+using NonBlockingHandler =
+    std::function<bool(const Request&, const RequestContext&, const Reply&)>;
+
 // HTTP/1.1 server on Boost.Beast: keep-alive, header and body limits,
 // timeouts, X-Request-Id on every response, and a graceful drain on stop().
 class Server {
  public:
-  Server(ServerConfig config, Handler handler);
+  Server(ServerConfig config, Handler handler, NonBlockingHandler non_blocking = {});
   ~Server();
 
   // Binds the listen address; fails with a message when it cannot.
