@@ -257,7 +257,7 @@ bool PopularHandler::try_serve_cached(const Request& request, const Target& targ
     return false;
   }
   auto country_code = single_parameter(target.query, "country_code");
-  if (!country_code || !*country_code) {
+  if (!country_code) {
     return false;
   }
   auto country = validate_country(*country_code);

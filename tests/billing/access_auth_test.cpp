@@ -25,7 +25,13 @@ class ObservedStore final : public countryhub::testing::ForwardingStore {
   using ForwardingStore::ForwardingStore;
 
   int key_lookups = 0;
+  int version_reads = 0;
   bool fail_key_lookups = false;
+
+  store::Result<std::int64_t> credentials_version() override {
+    ++version_reads;
+    return ForwardingStore::credentials_version();
+  }
 
   store::Result<store::KeyRecord> find_key_by_hash(std::string_view key_hash) override {
     ++key_lookups;
@@ -249,6 +255,25 @@ TEST_F(AccessAuthTest, PlanChangeFromAnotherProcessTakesEffectAtOnce) {
   auto caller = access_->authenticate(key_);
   ASSERT_TRUE(caller) << caller.error().message;
   EXPECT_EQ(caller->plan.id, "pro");
+}
+
+TEST_F(AccessAuthTest, VersionReadServesTheReuseWindow) {
+  Access reusing(*observed_, [this] { return now_ms_; }, std::chrono::hours(1));
+  ASSERT_TRUE(reusing.authenticate(key_));
+  const int reads_after_first = observed_->version_reads;
+
+  ASSERT_TRUE(reusing.authenticate(key_));
+  ASSERT_TRUE(reusing.authenticate(key_));
+
+  EXPECT_EQ(reads_after_first, 1);
+  EXPECT_EQ(observed_->version_reads, 1);
+}
+
+TEST_F(AccessAuthTest, NoReuseReadsVersionEveryTime) {
+  ASSERT_TRUE(access_->authenticate(key_));
+  ASSERT_TRUE(access_->authenticate(key_));
+
+  EXPECT_EQ(observed_->version_reads, 2);
 }
 
 }  // namespace

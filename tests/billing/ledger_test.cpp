@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <random>
 #include <thread>
 #include <vector>
@@ -199,6 +200,51 @@ TEST_F(LedgerTest, GroupCommitterBatchesConcurrentCharges) {
   }
   EXPECT_EQ(store_->month_credits(pro.account.id, "2026-12").value(), 16 * 25 * 3);
   EXPECT_LE(committer_->batch_count(), 400u);
+}
+
+TEST_F(LedgerTest, AsyncCommitReportsBalanceOnceCommitted) {
+  const Caller free = caller("k@example.com", "free");
+  auto reservation = ledger_->reserve(free);
+  ASSERT_TRUE(reservation);
+  std::promise<Result<UsageBalance>> settled;
+
+  ledger_->commit_async(free, std::move(*reservation), std::nullopt,
+                        [&settled](Result<UsageBalance> balance) {
+                          settled.set_value(std::move(balance));
+                        });
+
+  auto balance = settled.get_future().get();
+  ASSERT_TRUE(balance) << balance.error().message;
+  EXPECT_EQ(balance->month_credits, 3);
+  EXPECT_EQ(balance->included_remaining, 1997);
+  EXPECT_EQ(store_->month_credits(free.account.id, "2026-12").value(), 3);
+}
+
+TEST_F(LedgerTest, AsyncCommitsStopAtTheDailyCap) {
+  // Free: a daily cap of 500 credits. 166 charges of 3 fit (498), the next cannot.
+  const Caller free = caller("l@example.com", "free");
+  std::atomic<int> charged{0};
+  std::atomic<int> settled{0};
+  int reserved = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto reservation = ledger_->reserve(free);
+    if (!reservation) {
+      continue;
+    }
+    ++reserved;
+    ledger_->commit_async(free, std::move(*reservation), std::nullopt,
+                          [&](Result<UsageBalance> balance) {
+                            charged += balance ? 1 : 0;
+                            ++settled;
+                          });
+  }
+  while (settled.load() < reserved) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+
+  EXPECT_EQ(reserved, 166);
+  EXPECT_EQ(charged.load(), 166);
+  EXPECT_EQ(store_->month_credits(free.account.id, "2026-12").value(), 498);
 }
 
 TEST_F(LedgerTest, StoredResponseIsCommittedWithTheCharge) {

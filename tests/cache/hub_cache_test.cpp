@@ -3,6 +3,7 @@
 #include <atomic>
 #include <future>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -114,6 +115,52 @@ TEST_F(HubCacheTest, RenderSplicesRequestIdAndCacheState) {
   EXPECT_EQ(meta.at("cache").at("status").as_string(), "miss");
   EXPECT_EQ(meta.at("cache").at("ageSeconds").as_int64(), 0);
   EXPECT_EQ(parsed.at("countryCode").as_string(), "US");
+}
+
+TEST_F(HubCacheTest, BodyPartsJoinToTheRenderedBody) {
+  auto answer = cache_.get("us", std::nullopt, "r1");
+  ASSERT_TRUE(answer);
+
+  const common::BodyParts parts = cache_.body_parts(*answer, "req-9");
+
+  EXPECT_EQ(parts.joined(), cache_.render(*answer, "req-9"));
+  EXPECT_EQ(parts.shared.data(), answer->hub->head.data());  // sent in place, not copied
+  EXPECT_EQ(parts.size(), parts.joined().size());
+}
+
+TEST_F(HubCacheTest, PeekFindsNothingBeforeTheFirstFetch) {
+  EXPECT_FALSE(cache_.peek("us", std::nullopt, "r"));
+  EXPECT_EQ(client_.calls.load(), 0);
+  EXPECT_EQ(cache_.stats().misses, 0u);
+}
+
+TEST_F(HubCacheTest, PeekServesFreshAndRevalidatingCopies) {
+  ASSERT_TRUE(cache_.get("us", std::nullopt, "r"));
+  now_ms_ = kStart + 10'000;
+  auto fresh = cache_.peek("us", std::nullopt, "r");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->freshness, Freshness::kHit);
+
+  client_.block();
+  advance_to(kStart + 301'000);
+  auto stale = cache_.peek("us", std::nullopt, "r");
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->freshness, Freshness::kStale);
+  client_.release();
+  for (int i = 0; i < 100 && cache_.stats().upstream_fetches < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(client_.calls.load(), 2);
+}
+
+TEST_F(HubCacheTest, PeekLeavesOldCopiesToGet) {
+  ASSERT_TRUE(cache_.get("us", std::nullopt, "r"));
+  now_ms_ = kStart + 30'000;
+  EXPECT_FALSE(cache_.peek("us", 10, "r"));  // older than max_age
+
+  advance_to(kStart + 361'000);
+  EXPECT_FALSE(cache_.peek("us", std::nullopt, "r"));  // past stale-while-revalidate
+  EXPECT_EQ(client_.calls.load(), 1);
 }
 
 TEST_F(HubCacheTest, ConcurrentColdRequestsShareOneFetch) {

@@ -39,6 +39,17 @@ TEST(GzipParts, HeadAndTailInflateToTheirConcatenation) {
   EXPECT_LT(head_part.blocks.size(), head.size() / 4);
 }
 
+TEST(GzipParts, SeparatePiecesFormTheSameStream) {
+  const DeflatedPart head = deflate_part(std::string(3000, 'h'), false, 9);
+  const DeflatedPart tail = deflate_part("tail", true, 1);
+
+  const std::string pieces =
+      std::string(gzip_header()) + head.blocks + gzip_ending(head, tail);
+
+  EXPECT_EQ(pieces, gzip_from_parts(head, tail));
+  EXPECT_EQ(gunzip(pieces), std::string(3000, 'h') + "tail");
+}
+
 TEST(GzipParts, EmptyHeadWorks) {
   const std::string gzip =
       gzip_from_parts(deflate_part("", false, 6), deflate_part("only tail", true, 1));

@@ -13,7 +13,7 @@ namespace {
 class CacheTest : public ServiceTest {
  protected:
   void start_with_cache(const std::string& fresh, const std::string& stale_while_revalidate,
-                        const std::string& stale_if_error) {
+                        const std::string& stale_if_error, const std::string& workers = "64") {
     fake_ = FakeSpotify::start(fixture_path("composed"));
     key_ = account_with_key("max@example.com", "enterprise");
     start_service({"--spotify-web-url", fake_->base_url(), "--spotify-api-url",
@@ -21,7 +21,7 @@ class CacheTest : public ServiceTest {
                    "--totp-secret", "countryhub-fake-secret-7Q2x", "--totp-version", "61",
                    "--cache-fresh-seconds", fresh, "--cache-stale-while-revalidate-seconds",
                    stale_while_revalidate, "--cache-stale-if-error-seconds", stale_if_error,
-                   "--workers", "64"});
+                   "--workers", workers});
   }
 
   static std::string cache_status_of(const HttpReply& reply) {
@@ -57,6 +57,27 @@ TEST_F(CacheTest, SecondRequestIsAHitWithAge) {
   EXPECT_EQ(hit.headers.at("cache-status").rfind("countryhub; hit; ttl=", 0), 0u);
   EXPECT_EQ(hit.headers.at("x-credits-charged"), "3");
   EXPECT_EQ(fake_->calls("pathfinder"), 1);
+}
+
+TEST_F(CacheTest, HitsNeedNoFreeWorker) {
+  start_with_cache("300", "300", "3600", "2");
+  ASSERT_EQ(get_hub("", key_).status, 200);
+  fake_->configure(R"({"latency_ms":3000})");
+  // Two cold countries hold both workers for 3 s.
+  auto slow_de = std::async(std::launch::async, [&] { return get_hub("?country_code=de", key_); });
+  auto slow_fr = std::async(std::launch::async, [&] { return get_hub("?country_code=fr", key_); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+
+  const auto started = std::chrono::steady_clock::now();
+  const HttpReply hit = get_hub("", key_);
+  const auto waited = std::chrono::steady_clock::now() - started;
+
+  EXPECT_EQ(hit.status, 200);
+  EXPECT_EQ(cache_status_of(hit), "hit");
+  // A hit is answered on the I/O thread; it would wait about 2.7 s for a worker.
+  EXPECT_LT(waited, std::chrono::milliseconds(1500));
+  EXPECT_EQ(slow_de.get().status, 200);
+  EXPECT_EQ(slow_fr.get().status, 200);
 }
 
 TEST_F(CacheTest, StaleWhileRevalidate) {
