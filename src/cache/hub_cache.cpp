@@ -43,6 +43,13 @@ struct HubCache::Flight {
   std::optional<spotify::FetchFailure> failure;
 };
 
+std::optional<std::int64_t> in_milliseconds(std::optional<std::int64_t> seconds) {
+  if (!seconds) {
+    return std::nullopt;
+  }
+  return *seconds * 1000;
+}
+
 std::shared_ptr<const CachedHub> serialize_hub(std::string_view country_code,
                                                spotify::HubDocument& document,
                                                std::string_view body_prefix) {
@@ -215,10 +222,7 @@ spotify::FetchResult<CacheAnswer> HubCache::get(std::string_view country,
                                                 std::string_view request_id) {
   const std::string country_code(country);
   const std::int64_t now_ms = clock_();
-  std::optional<std::int64_t> max_age_ms;
-  if (max_age_seconds) {
-    max_age_ms = *max_age_seconds * 1000;
-  }
+  const std::optional<std::int64_t> max_age_ms = in_milliseconds(max_age_seconds);
   std::shared_ptr<Flight> flight;
   bool is_leader = false;
   std::string_view forward_reason = "miss";
@@ -274,10 +278,7 @@ std::optional<CacheAnswer> HubCache::peek(std::string_view country,
                                           std::string_view request_id) {
   const std::string country_code(country);
   const std::int64_t now_ms = clock_();
-  std::optional<std::int64_t> max_age_ms;
-  if (max_age_seconds) {
-    max_age_ms = *max_age_seconds * 1000;
-  }
+  const std::optional<std::int64_t> max_age_ms = in_milliseconds(max_age_seconds);
   std::lock_guard lock(mutex_);
   const auto found = entries_.find(country_code);
   if (found == entries_.end()) {

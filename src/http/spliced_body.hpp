@@ -31,7 +31,7 @@ struct SplicedBody {
 
     void init(boost::beast::error_code& ec) { ec = {}; }
 
-    // Returns all three pieces at once; no more body follows.
+    // Returns all three pieces at once, with no more body after them.
     boost::optional<std::pair<const_buffers_type, bool>> get(boost::beast::error_code& ec) {
       ec = {};
       return std::pair<const_buffers_type, bool>{

@@ -25,7 +25,7 @@ WalSyncer::~WalSyncer() {
 }
 
 void WalSyncer::run() {
-  // Signals are for the threads the program chose to take them.
+  // Only the threads the program chose may handle signals, so this one blocks them all.
   sigset_t all;
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, nullptr);
