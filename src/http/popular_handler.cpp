@@ -7,6 +7,7 @@
 
 #include "common/gzip_parts.hpp"
 #include "common/json_writer.hpp"
+#include "common/log_throttle.hpp"
 #include "common/logging.hpp"
 #include "common/time_format.hpp"
 #include "http/envelope.hpp"
@@ -110,8 +111,13 @@ ApiResult<billing::Caller> admit_caller(Billing& billing, const Request& request
   state.minute = billing.limiter.try_acquire(caller->account.id,
                                              caller->plan.requests_per_minute, billing.clock());
   if (!state.minute->is_allowed) {
-    http_log()->info("rate_limited request_id={} key_id={} plan={}", context.request_id,
-                     caller->key.id, caller->plan.id);
+    // A client hammering past its limit would otherwise log a line per request.
+    static common::LogThrottle throttle(3, 10'000);
+    if (const std::int64_t skipped = throttle.admit(caller->account.id, billing.clock());
+        skipped >= 0) {
+      http_log()->info("rate_limited request_id={} key_id={} plan={} skipped_since_last={}",
+                       context.request_id, caller->key.id, caller->plan.id, skipped);
+    }
     return rate_limited(caller->plan, *state.minute);
   }
   return std::move(*caller);
@@ -175,7 +181,7 @@ ApiResult<Response> PopularHandler::serve(const Request& request, const Target& 
   }
   auto gate = idempotency_.begin(caller->account.id, idempotency_key);
   if (auto* stored = std::get_if<store::IdempotentResponse>(&gate)) {
-    http_log()->info("idempotent_replay request_id={} key_id={}", context.request_id,
+    http_log()->debug("idempotent_replay request_id={} key_id={}", context.request_id,
                      caller->key.id);
     Response replay = replay_response(*stored, request.version());
     replay.set("X-Credits-Charged", "0");
@@ -246,7 +252,7 @@ void PopularHandler::finish_charged(ResponseHeader& response, const cache::Cache
   response.set("Cache-Status", hub.cache_status);
   response.set("X-Credits-Charged", std::to_string(billing::kCreditsPerRequest));
   response.set("X-Credits-Remaining", std::to_string(balance.included_remaining));
-  http_log()->info("hub_served request_id={} key_id={} country_code={} cache={} latency_ms={}",
+  http_log()->debug("hub_served request_id={} key_id={} country_code={} cache={} latency_ms={}",
                    context.request_id, caller.key.id, country_code, hub.cache_status,
                    common::now_epoch_ms() - context.received_at_ms);
 }
