@@ -3,7 +3,7 @@
 
     python3 bench/report_tables.py BUILD_DIR/bench-results
 
-Reads normalize.json, serve.json, serve_gzip.json, cold.json and
+Reads normalize.json, serve.json, serve_gzip.json, serve_strict.json, cold.json and
 cold_latency.json, whichever exist, and prints one table per file.
 """
 
@@ -75,7 +75,8 @@ def main():
         sys.exit(__doc__)
     folder = pathlib.Path(sys.argv[1])
     sections = [("normalize.json", normalizer_table), ("serve.json", serve_table),
-                ("serve_gzip.json", serve_table), ("cold.json", cold_table),
+                ("serve_gzip.json", serve_table), ("serve_strict.json", serve_table),
+                ("cold.json", cold_table),
                 ("cold_latency.json", cold_table)]
     for name, printer in sections:
         results = load(folder, name)
