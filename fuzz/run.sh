@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang (ASan + UBSan) into build-fuzz/ and
-# runs each for SECONDS on a temporary copy of its seeds in fuzz/corpus/.
+# Builds the libFuzzer targets (clang, ASan + UBSan) in build-asan/, the tree
+# that scripts/sanitize.sh asan also uses, and runs each for SECONDS on a
+# temporary copy of its seeds in fuzz/corpus/. As many targets run at once as
+# there are cores ($FUZZ_JOBS overrides that).
 # Usage: fuzz/run.sh SECONDS [TARGET...]   (every target when none is given)
 # A crash, leak, timeout or violated property fails the run; the input is
 # saved under fuzz/regressions/<target>/, where the regular test suite
@@ -28,14 +30,9 @@ done
 
 "$root/scripts/install-deps.sh" clang libclang-rt-14-dev
 
-build_dir=${FUZZ_BUILD_DIR:-$root/build-fuzz}
+build_dir=${ASAN_BUILD_DIR:-$root/build-asan}
 echo "== building the fuzz targets in $build_dir"
-# -O1 with assertions (no NDEBUG): fast enough to fuzz, and internal
-# invariants still abort. -g1 keeps file:line in reports.
-cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-  -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DCMAKE_CXX_COMPILER=clang++ -DCOUNTRYHUB_FUZZ=ON \
-  -DCOUNTRYHUB_BUILD_TESTS=OFF -DCOUNTRYHUB_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build_dir" -j "$(nproc)" --target countryhub_fuzzers
+"$root/scripts/build-asan.sh" countryhub_fuzzers
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -61,35 +58,54 @@ keep_failure_inputs() {
   echo "  after the fix, the regular suite replays it: ctest -R FuzzRegressions"
 }
 
-for target in "${targets[@]}"; do
-  corpus=$work/corpus-$target
-  artifacts=$work/artifacts-$target
+# Fuzzes one target for $seconds, writing its output to $work/<target>.log
+# and its exit status to $work/<target>.status.
+fuzz_target() {
+  local target=$1
+  local corpus=$work/corpus-$target
+  local artifacts=$work/artifacts-$target
   mkdir -p "$artifacts"
   cp -r "$root/fuzz/corpus/$target" "$corpus"
   # Saved crashes are replayed first as extra seeds; libFuzzer writes new
   # inputs only to the first folder, the temporary copy.
-  seed_dirs=("$corpus")
+  local seed_dirs=("$corpus")
   if [ -d "$root/fuzz/regressions/$target" ]; then
     seed_dirs+=("$root/fuzz/regressions/$target")
   fi
-  dictionary=()
+  local dictionary=()
   if [ -f "$root/fuzz/$target.dict" ]; then
     dictionary=("-dict=$root/fuzz/$target.dict")
   fi
-  echo "== fuzzing $target for ${seconds}s"
-  log=$work/$target.log
   # -timeout: one input running 10 s is a hang; -rss_limit_mb caps memory.
-  if "$build_dir/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  local status=0
+  "$build_dir/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" "${dictionary[@]}" "${seed_dirs[@]}" \
-    >"$log" 2>&1; then
+    >"$work/$target.log" 2>&1 || status=$?
+  echo "$status" >"$work/$target.status"
+}
+
+jobs=${FUZZ_JOBS:-$(nproc)}
+echo "== fuzzing ${targets[*]} for ${seconds}s each, $jobs at a time"
+for target in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+    wait -n || true
+  done
+  fuzz_target "$target" &
+done
+wait
+
+for target in "${targets[@]}"; do
+  log=$work/$target.log
+  echo "== $target"
+  if [ "$(cat "$work/$target.status" 2>/dev/null)" = 0 ]; then
     grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" || true
-    echo "$target: passed, corpus grew to $(ls "$corpus" | wc -l) inputs"
+    echo "$target: passed, corpus grew to $(ls "$work/corpus-$target" | wc -l) inputs"
   else
     # Print the report (sanitizer output or violated property) without the
     # per-input progress lines.
     grep -vE '^#[0-9]+' "$log" | tail -n 80
     echo "$target: FAILED"
-    keep_failure_inputs "$target" "$artifacts"
+    keep_failure_inputs "$target" "$work/artifacts-$target"
     failed+=("$target")
   fi
 done
