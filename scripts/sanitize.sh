@@ -67,6 +67,12 @@ run_tsan() {
   (cd "$dir" && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_ctest -R "$tsan_tests")
 }
 
+for mode in "${modes[@]}"; do
+  if [ "$mode" != asan ] && [ "$mode" != tsan ]; then
+    echo "usage: scripts/sanitize.sh [asan] [tsan]   (both when none is given)" >&2
+    exit 2
+  fi
+done
 "$root/scripts/install-deps.sh" clang libclang-rt-14-dev
 for mode in "${modes[@]}"; do
   case "$mode" in
