@@ -27,7 +27,7 @@ bash "$root/bench/serve.sh" --work-dir "$out/serve" --results "$out/serve.json" 
 bash "$root/bench/serve.sh" --gzip --connections 64 --work-dir "$out/serve" \
   --results "$out/serve_gzip.json" | tee "$out/serve_gzip.txt"
 
-# The same at 64 connections with every commit synced before its answer
+# The same at 64 connections with every commit synced before its response
 # (--store-sync-ms 0), to show what the durability setting costs.
 bash "$root/bench/serve.sh" --connections 64 --serve-arg=--store-sync-ms=0 \
   --work-dir "$out/serve" --results "$out/serve_strict.json" | tee "$out/serve_strict.txt"

@@ -19,10 +19,10 @@ struct CredentialEntry {
 
 // Keys and their accounts kept in memory by key hash, so authenticating a
 // known key reads one counter from the store instead of two rows. Entries
-// belong to one credentials version of the store (Store::credentials_version);
-// a newer version empties the cache, so a revoke, rotation, plan change or
-// disabled account takes effect on the next request, whichever process made
-// it. Thread-safe.
+// belong to one credentials version of the store (Store::credentials_version).
+// A newer version empties the cache, so a revoke, rotation, plan change or
+// disabled account made by any process applies to the next request.
+// Thread-safe.
 class CredentialCache {
  public:
   // Holds at most `max_entries` keys; when full it starts over empty.

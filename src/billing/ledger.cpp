@@ -173,10 +173,10 @@ void CreditLedger::commit_async(const Caller& caller, Reservation reservation,
                                 CommitDone done) {
   store::ChargeRequest charge = charge_of(caller, reservation, std::move(response));
   // std::function needs a copyable callable, so the move-only reservation is shared.
-  auto held = std::make_shared<Reservation>(std::move(reservation));
-  committer_.commit_async(std::move(charge), [this, caller, held, done = std::move(done)](
+  auto shared_reservation = std::make_shared<Reservation>(std::move(reservation));
+  committer_.commit_async(std::move(charge), [this, caller, shared_reservation, done = std::move(done)](
                                                  store::Result<store::ChargeOutcome> outcome) {
-    done(settle(caller, *held, outcome));
+    done(settle(caller, *shared_reservation, outcome));
   });
 }
 

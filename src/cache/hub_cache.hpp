@@ -88,7 +88,7 @@ class HubCache {
 
   // Returns the response body of `answer` for one request as parts: the
   // hub's shared head and this request's tail (request id, cache object,
-  // body suffix). The gzip variant holds the precompressed head and a tail
+  // body suffix). The gzip variant contains the precompressed head and a tail
   // compressed for this request.
   common::BodyParts body_parts(const CacheAnswer& answer, std::string_view request_id) const;
   common::BodyParts gzip_body_parts(const CacheAnswer& answer, std::string_view request_id) const;

@@ -275,7 +275,7 @@ bool PopularHandler::try_serve_cached(const Request& request, const Target& targ
   if (!hub) {
     return false;
   }
-  // From here on the request is served on this path, whatever happens.
+  // From here on every branch calls `reply` exactly once.
   auto state = std::make_shared<CallerState>();
   const unsigned version = request.version();
   const auto fail = [this, &reply, &context, state, version](const ApiFailure& failure) {

@@ -51,8 +51,8 @@ class PopularHandler {
 
   Response handle(const Request& request, const Target& target, const RequestContext& context);
 
-  // Serves the request without blocking when the cache can answer it at
-  // once and it carries no Idempotency-Key: the checks run on the calling
+  // Serves the request without blocking when the cache has a servable copy
+  // and the request carries no Idempotency-Key: the checks run on the calling
   // thread, and `reply` runs once the charge is committed (or at once with
   // an error). Returns false, having changed nothing, when the request needs
   // handle() on a thread that may block.

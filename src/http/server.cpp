@@ -269,9 +269,9 @@ class Session : public std::enable_shared_from_this<Session> {
     response.set("X-Request-Id", request_id);
     response.prepare_payload();
     is_keep_alive_ = response.keep_alive();
-    Message& held = response_.emplace<Message>(std::move(response));
+    Message& pending = response_.emplace<Message>(std::move(response));
     stream_.expires_after(std::chrono::milliseconds(server_->config.write_timeout_ms));
-    beast_http::async_write(stream_, held,
+    beast_http::async_write(stream_, pending,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
                               self->on_write(ec);
                             });

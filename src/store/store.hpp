@@ -41,10 +41,10 @@ struct ChargeRequest {
 
 enum class ChargeOutcome { kCharged, kOverMonthLimit, kOverDayLimit };
 
-// How writes reach the disk.
+// Durability settings of a store: when a commit reaches the disk.
 struct StoreOptions {
   // Zero: every commit is synced to disk before the call returns. Above zero:
-  // a commit returns once the operating system holds it, which a crash or
+  // a commit returns once the operating system has it, which a crash or
   // SIGKILL of countryhub cannot undo, and a background checkpoint syncs it
   // to disk within this interval; only a power loss or kernel crash can undo
   // the commits of the last interval.

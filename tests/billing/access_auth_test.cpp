@@ -232,7 +232,7 @@ TEST_F(AccessAuthTest, KnownKeyIsServedFromMemory) {
   EXPECT_EQ(observed_->key_lookups, 1);
 }
 
-TEST_F(AccessAuthTest, RevokeFromAnotherProcessTakesEffectAtOnce) {
+TEST_F(AccessAuthTest, RemoteRevokeApplies) {
   ASSERT_TRUE(access_->authenticate(key_));
   // A second store on the same file stands for `countryhub keys revoke`.
   auto other = store::open_sqlite_store((dir_ / "countryhub.db").string());
@@ -243,7 +243,7 @@ TEST_F(AccessAuthTest, RevokeFromAnotherProcessTakesEffectAtOnce) {
   EXPECT_EQ(rejection_of(key_), Error::kKeyRevoked);
 }
 
-TEST_F(AccessAuthTest, PlanChangeFromAnotherProcessTakesEffectAtOnce) {
+TEST_F(AccessAuthTest, RemotePlanChangeApplies) {
   ASSERT_TRUE(access_->authenticate(key_));
   auto other = store::open_sqlite_store((dir_ / "countryhub.db").string());
   ASSERT_TRUE(other) << other.error().detail;

@@ -74,7 +74,7 @@ TEST_F(CacheTest, HitsNeedNoFreeWorker) {
 
   EXPECT_EQ(hit.status, 200);
   EXPECT_EQ(cache_status_of(hit), "hit");
-  // A hit is answered on the I/O thread; it would wait about 2.7 s for a worker.
+  // A hit is served on the I/O thread. Through a worker it would wait about 2.7 s.
   EXPECT_LT(waited, std::chrono::milliseconds(1500));
   EXPECT_EQ(slow_de.get().status, 200);
   EXPECT_EQ(slow_fr.get().status, 200);
